@@ -1,0 +1,33 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test test-sqlite test-postgres test-browser bench screenshots clean
+
+$(STAMP): pyproject.toml scripts/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c scripts/constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	scripts/test.sh all
+
+test-sqlite: $(STAMP)
+	scripts/test.sh sqlite
+
+test-postgres: $(STAMP)
+	scripts/test.sh postgres
+
+test-browser: $(STAMP)
+	scripts/test.sh browser
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

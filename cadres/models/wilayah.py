@@ -1,0 +1,88 @@
+"""The wilayah tree: one model for provinsi down to RT, keyed by its dotted code (CONTRACT §1)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
+
+from cadres import codes
+
+LEVEL_LABELS = {
+    "provinsi": _("Provinsi"),
+    "kabupaten": _("Kabupaten/Kota"),
+    "kecamatan": _("Kecamatan"),
+    "desa": _("Desa/Kelurahan"),
+    "rw": _("RW"),
+    "rt": _("RT"),
+}
+
+
+def validate_code(value):
+    if not codes.is_valid_code(value):
+        raise ValidationError(
+            _("Kode wilayah %(code)s tidak sah (contoh: 32.14.01.2001.003.002)."),
+            params={"code": value},
+            code="invalid_code",
+        )
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, code):
+        """The unit with this code and every unit below it (a prefix query on the code)."""
+        return self.filter(models.Q(code=code) | models.Q(code__startswith=code + "."))
+
+    def at_level(self, level):
+        return self.alias(code_length=Length("code")).filter(code_length=codes.CODE_LENGTHS[level])
+
+
+class Unit(models.Model):
+    # The code is the primary key and the tree path, so that a subtree is one indexed prefix
+    # query and rows below (reports, couples) can be rolled up without a join.
+    code = models.CharField(_("kode"), max_length=21, primary_key=True, validators=[validate_code])
+    name = models.CharField(_("nama"), max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        editable=False,
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+
+    def __str__(self):
+        return f"{self.level_label} {self.name} ({self.code})"
+
+    @property
+    def level(self):
+        return codes.level_of(self.code)
+
+    @property
+    def level_label(self):
+        if self.level == "desa" and self.code.split(".")[-1].startswith("1"):
+            return _("Kelurahan")
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def is_rt(self):
+        return self.level == "rt"
+
+    def ancestors(self):
+        return Unit.objects.filter(code__in=codes.ancestors(self.code))
+
+    def clean(self):
+        if codes.is_valid_code(self.code):
+            parent = codes.parent_code(self.code)
+            if parent and not Unit.objects.filter(code=parent).exists():
+                raise ValidationError({"code": _("Wilayah induk %(code)s belum ada.") % {"code": parent}})
+
+    def save(self, *args, **kwargs):
+        self.parent_id = codes.parent_code(self.code)
+        super().save(*args, **kwargs)

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, register_converter
+
+from cadres import views as cadres_views
+from cadres.converters import UnitCodeConverter
+from kampungkb import views
+from reports.periods import PeriodConverter
+
+register_converter(UnitCodeConverter, "code")
+register_converter(PeriodConverter, "period")
+
+urlpatterns = [
+    path("", cadres_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", cadres_views.PasswordChange.as_view(), name="password_change"),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
+]
+
+admin.site.site_header = "Kampung KB — Admin"
+admin.site.site_title = "Kampung KB"
+admin.site.index_title = "Pengaturan wilayah, IMP, kader dan akun"

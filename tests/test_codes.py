@@ -1,0 +1,45 @@
+import pytest
+
+from cadres import codes
+
+
+@pytest.mark.parametrize(
+    "code, level",
+    [
+        ("32", "provinsi"),
+        ("32.14", "kabupaten"),
+        ("32.14.01", "kecamatan"),
+        ("32.14.01.2001", "desa"),
+        ("32.14.01.2001.003", "rw"),
+        ("32.14.01.2001.003.002", "rt"),
+    ],
+)
+def test_the_level_follows_from_the_segments(code, level):
+    assert codes.is_valid_code(code)
+    assert codes.level_of(code) == level
+    assert len(code) == codes.CODE_LENGTHS[level]
+
+
+@pytest.mark.parametrize(
+    "code", ["", "3", "321", "32.1", "32.14.1", "32.14.01.201", "32.14.01.2001.03", "32.14.01.2001.003.002.001",
+             "32.14.01.2001.003.00a", "32.14.", ".32", "32-14", " 32.14"],
+)
+def test_it_rejects_bad_segment_widths(code):
+    assert not codes.is_valid_code(code)
+
+
+def test_parent_is_the_code_minus_its_last_segment():
+    assert codes.parent_code("32.14.01.2001.003.002") == "32.14.01.2001.003"
+    assert codes.parent_code("32.14") == "32"
+    assert codes.parent_code("32") is None
+
+
+def test_subtree_is_a_prefix_on_whole_segments():
+    assert codes.in_subtree("32.14.01.2001", "32.14")
+    assert codes.in_subtree("32.14", "32.14")
+    assert not codes.in_subtree("32.145", "32.14")
+    assert not codes.in_subtree("32.1", "32.14")
+
+
+def test_ancestors_go_from_the_top_down():
+    assert codes.ancestors("32.14.01.2001") == ["32", "32.14", "32.14.01"]
