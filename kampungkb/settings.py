@@ -139,7 +139,7 @@ if envbool("HTTPS", False):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
 
 # Demo accounts made by seed_demo need not change their password (issue: trust).
 DEMO_ACCOUNTS_MUST_CHANGE_PASSWORD = envbool("DEMO_ACCOUNTS_MUST_CHANGE_PASSWORD", False)

@@ -24,8 +24,9 @@ RT_CODES = [
 
 
 @pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Tests run without `collectstatic`, so templates get unhashed static URLs."""
+def test_settings(settings):
+    """Tests run without `collectstatic` (unhashed static URLs) and with a fast password hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

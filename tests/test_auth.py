@@ -1,0 +1,64 @@
+from django.urls import reverse
+
+from tests.factories import PASSWORD, make_user
+
+
+def test_the_login_page_is_in_indonesian(client, db):
+    body = client.get("/accounts/login/").content.decode()
+    assert "Masuk ke Kampung KB" in body
+    assert 'lang="id"' in body
+
+
+def test_a_user_logs_in_with_username_and_password(client, personas):
+    response = client.post("/accounts/login/", {"username": "pkb", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert "Desa/Kelurahan" in client.get("/").content.decode()
+
+
+def test_a_wrong_password_re_renders_the_form(client, personas):
+    response = client.post("/accounts/login/", {"username": "pkb", "password": "salah"})
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_a_post(client, personas):
+    client.force_login(personas["pkb"].user)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302 and response.url == reverse("login")
+    assert client.get("/").status_code == 302
+
+
+def test_a_new_account_must_change_its_password_first(client, tree):
+    user = make_user("baru", "kader", "32.14.01.2001", must_change_password=True)
+    client.force_login(user)
+
+    response = client.get("/wilayah/32.14.01.2001/2020-11/")
+    assert response.status_code == 302 and response.url == reverse("password_change")
+
+    response = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "Kader-Desa-2026!", "new_password2": "Kader-Desa-2026!",
+    })
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password
+    assert user.check_password("Kader-Desa-2026!")
+    assert client.get("/wilayah/32.14.01.2001/2020-11/").status_code == 200
+
+
+def test_a_weak_new_password_is_refused_in_indonesian(client, tree):
+    user = make_user("baru", "kader", "32.14.01.2001", must_change_password=True)
+    client.force_login(user)
+    response = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678",
+    })
+    assert response.status_code == 200
+    assert "terlalu umum" in response.content.decode()
+    user.refresh_from_db()
+    assert user.must_change_password
+
+
+def test_healthz_answers_ok(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
