@@ -62,3 +62,11 @@ def test_healthz_answers_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_not_found_pages_are_in_indonesian_and_name_nothing(client, personas):
+    client.force_login(personas["kader"].user)
+    response = client.get("/wilayah/32.14.02.2001/2020-11/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.content.decode()
+    assert "32.14.02.2001" not in response.content.decode()
