@@ -1,5 +1,6 @@
 from .accounts import Role, User
 from .imp import Cadre, Institution
+from .register import Couple, CoupleStatus, LeaveReason
 from .wilayah import Unit
 
-__all__ = ["Cadre", "Institution", "Role", "Unit", "User"]
+__all__ = ["Cadre", "Couple", "CoupleStatus", "Institution", "LeaveReason", "Role", "Unit", "User"]

@@ -1,0 +1,144 @@
+"""The PUS register: couples of reproductive age in an RT, and the dated history of their status."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from lokal.nik import is_valid_nik
+from lokal.samaran import partial_mask
+from simple_history.models import HistoricalRecords
+
+from reports.indicators import METHODS, NON_USERS, PLACES
+
+PUS_MIN_AGE, PUS_MAX_AGE = 15, 49
+
+STATUS_LABELS = {
+    "iud": _("IUD"), "implan": _("Implan"), "mow": _("MOW"), "mop": _("MOP"),
+    "suntik": _("Suntik"), "pil": _("Pil"), "kondom": _("Kondom"),
+    "hamil": _("Hamil"), "ias": _("IAS (ingin anak segera)"), "iat": _("IAT (ingin anak ditunda)"),
+    "tial": _("TIAL (tidak ingin anak lagi)"),
+}
+STATUS_CHOICES = [(key, STATUS_LABELS[key]) for key in METHODS + NON_USERS]
+PLACE_CHOICES = [("pemerintah", _("Pemerintah")), ("swasta", _("Swasta"))]
+assert [key for key, _label in PLACE_CHOICES] == list(PLACES)
+
+
+def validate_nik(value):
+    if not is_valid_nik(value):
+        raise ValidationError(_("NIK harus 16 angka yang sah."), code="invalid_nik")
+
+
+def birthday_bounds(on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Birth dates (after, on or before) of a wife aged 15–49 on a date: she counts as PUS."""
+
+    def years_before(years):
+        try:
+            return on.replace(year=on.year - years)
+        except ValueError:  # 29 February
+            return on.replace(year=on.year - years, day=28)
+
+    return years_before(PUS_MAX_AGE + 1), years_before(PUS_MIN_AGE)
+
+
+class LeaveReason(models.TextChoices):
+    CERAI = "cerai", _("Cerai")
+    MENINGGAL = "meninggal", _("Meninggal")
+    PINDAH = "pindah", _("Pindah (mutasi)")
+
+
+class CoupleQuerySet(models.QuerySet):
+    def in_subtree(self, code):
+        return self.filter(models.Q(rt_id=code) | models.Q(rt_id__startswith=code + "."))
+
+    def pus_on(self, date):
+        """Couples on the register on that date whose wife is 15–49 then."""
+        born_after, born_by = birthday_bounds(date)
+        return self.filter(
+            registered_on__lte=date, wife_birth_date__gt=born_after, wife_birth_date__lte=born_by
+        ).filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=date))
+
+
+class Couple(models.Model):
+    rt = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("RT"), on_delete=models.PROTECT, related_name="couples"
+    )
+    wife_name = models.CharField(_("nama istri"), max_length=120)
+    wife_birth_date = models.DateField(_("tanggal lahir istri"))
+    husband_name = models.CharField(_("nama suami"), max_length=120)
+    children = models.PositiveSmallIntegerField(_("jumlah anak hidup"), default=0)
+    youngest_birth_date = models.DateField(_("tanggal lahir anak terkecil"), null=True, blank=True)
+    nik = models.CharField(_("NIK istri"), max_length=16, blank=True, validators=[validate_nik])
+    address = models.CharField(_("alamat / nomor rumah"), max_length=200, blank=True)
+    registered_on = models.DateField(_("tanggal terdaftar"))
+    left_on = models.DateField(_("tanggal keluar"), null=True, blank=True)
+    left_reason = models.CharField(_("alasan keluar"), max_length=10, choices=LeaveReason.choices, blank=True)
+
+    objects = CoupleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rt", "wife_name"]
+        verbose_name = _("pasangan usia subur")
+        verbose_name_plural = _("pasangan usia subur")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True, left_reason="")
+                | (models.Q(left_on__isnull=False) & ~models.Q(left_reason="")),
+                name="couple_left_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.wife_name} / {self.husband_name}"
+
+    @property
+    def masked_nik(self):
+        return partial_mask("NIK", self.nik) if self.nik else ""
+
+    def wife_age_on(self, date):
+        years = date.year - self.wife_birth_date.year
+        return years - ((date.month, date.day) < (self.wife_birth_date.month, self.wife_birth_date.day))
+
+    def clean(self):
+        if self.left_on and not self.left_reason:
+            raise ValidationError({"left_reason": _("Isi alasan keluar dari register.")})
+        if self.left_reason and not self.left_on:
+            raise ValidationError({"left_on": _("Isi tanggal keluar dari register.")})
+        if self.rt_id and self.rt.level != "rt":
+            raise ValidationError({"rt": _("Pasangan harus terdaftar di sebuah RT.")})
+
+
+class CoupleStatus(models.Model):
+    """One dated status; the status on a date is the latest row on or before it."""
+
+    couple = models.ForeignKey(Couple, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="statuses")
+    since = models.DateField(_("sejak"))
+    status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES)
+    place = models.CharField(_("tempat pelayanan"), max_length=10, choices=PLACE_CHOICES, blank=True)
+    # Peserta baru: a method started after no method (first row, pregnancy, IAS/IAT/TIAL).
+    # Kept on the row, recomputed by `couple_status_set`, so the month's PB is a plain count.
+    is_pb = models.BooleanField(_("peserta KB baru"), default=False, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["couple", "since"]
+        verbose_name = _("status KB")
+        verbose_name_plural = _("status KB")
+        constraints = [
+            models.UniqueConstraint(fields=["couple", "since"], name="couple_status_one_per_day"),
+            models.CheckConstraint(
+                condition=(models.Q(status__in=METHODS) & models.Q(place__in=PLACES))
+                | (models.Q(status__in=NON_USERS) & models.Q(place="")),
+                name="couple_status_place_with_method",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} sejak {self.since:%Y-%m-%d}"
+
+    @property
+    def is_method(self):
+        return self.status in METHODS
