@@ -1,11 +1,15 @@
 """The admin's screens for wilayah, IMP institutions, cadres and accounts, in Bahasa Indonesia."""
 
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count, Q
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from cadres import codes
-from cadres.models import Cadre, Institution, Unit, User
+from cadres.models import Cadre, Institution, Role, Unit, User
+from cadres.models.wilayah import LEVEL_LABELS
 
 
 class LevelFilter(admin.SimpleListFilter):
@@ -13,7 +17,7 @@ class LevelFilter(admin.SimpleListFilter):
     parameter_name = "tingkat"
 
     def lookups(self, request, model_admin):
-        return [(level, level.upper() if len(level) == 2 else level.title()) for level in codes.LEVELS]
+        return [(level, LEVEL_LABELS[level]) for level in codes.LEVELS]
 
     def queryset(self, request, queryset):
         if self.value() in codes.LEVELS:
@@ -29,11 +33,13 @@ class KecamatanFilter(admin.SimpleListFilter):
     unit_field = "unit__code"
 
     def lookups(self, request, model_admin):
-        return [(unit.code, unit.name) for unit in Unit.objects.at_level("kecamatan")]
+        # Names repeat across kabupaten, so the code tells them apart.
+        return [(unit.code, f"{unit.name} ({unit.code})") for unit in Unit.objects.at_level("kecamatan")]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{self.unit_field}__startswith": self.value() + "."})
+        code = self.value()
+        if code:
+            return queryset.filter(Q(**{self.unit_field: code}) | Q(**{f"{self.unit_field}__startswith": code + "."}))
         return queryset
 
 
@@ -41,16 +47,45 @@ class UnitKecamatanFilter(KecamatanFilter):
     unit_field = "code"
 
 
+class InstitutionKecamatanFilter(KecamatanFilter):
+    unit_field = "unit__code"
+
+
+class CadreKecamatanFilter(KecamatanFilter):
+    unit_field = "institution__unit__code"
+
+
+class UserKecamatanFilter(KecamatanFilter):
+    unit_field = "units__code"
+
+    def queryset(self, request, queryset):
+        # Several units of one user may lie in the kecamatan: one row per user.
+        return super().queryset(request, queryset).distinct()
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level_label", "parent"]
+    list_display = ["code", "name", "level", "parent"]
     search_fields = ["code", "name"]
     list_filter = [LevelFilter, UnitKecamatanFilter]
     list_select_related = ["parent"]
     fields = ["code", "name"]
 
+    @admin.display(description=_("tingkat"))
+    def level(self, unit):
+        return unit.level_label
+
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "institution" and request.GET.get("field_name") == "unit":
+            # Institutions stand at desa, RW or RT: the autocomplete offers only those.
+            queryset = queryset.alias(code_length=Length("code")).filter(
+                code_length__gte=codes.CODE_LENGTHS["desa"]
+            )
+        return queryset, may_have_duplicates
 
 
 class CadreInline(admin.TabularInline):
@@ -60,42 +95,79 @@ class CadreInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
-class InstitutionKecamatanFilter(KecamatanFilter):
-    unit_field = "unit__code"
-
-
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "unit"]
+    list_display = ["name", "kind", "unit", "cadre_count"]
     list_filter = ["kind", InstitutionKecamatanFilter]
     search_fields = ["name", "unit__name", "unit__code"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
     inlines = [CadreInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(cadre_count=Count("cadres"))
 
-class CadreKecamatanFilter(KecamatanFilter):
-    unit_field = "institution__unit__code"
+    @admin.display(description=_("jumlah kader"), ordering="cadre_count")
+    def cadre_count(self, institution):
+        return institution.cadre_count
 
 
 @admin.register(Cadre)
 class CadreAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "institution", "phone", "since"]
+    list_display = ["name", "position", "institution", "phone", "since", "user"]
     list_filter = ["position", "institution__kind", CadreKecamatanFilter]
     search_fields = ["name", "phone", "institution__name", "institution__unit__name", "institution__unit__code"]
     autocomplete_fields = ["institution", "user"]
-    list_select_related = ["institution__unit"]
+    list_select_related = ["institution__unit", "user"]
+
+
+class RoleUnitsFormMixin:
+    """Every role but admin sees only its units' subtrees, so it needs at least one unit."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        role = cleaned_data.get("role")
+        if role and role != Role.ADMIN and "units" in self.fields and not cleaned_data.get("units"):
+            self.add_error("units", _("Peran ini membutuhkan paling sedikit satu wilayah tugas."))
+        return cleaned_data
+
+
+class UserChangeForm(RoleUnitsFormMixin, auth_forms.UserChangeForm):
+    pass
+
+
+class UserCreationForm(RoleUnitsFormMixin, auth_forms.AdminUserCreationForm):
+    pass
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "is_active"]
-    list_filter = ["role", "is_active"]
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = ["username", "first_name", "last_name", "role", "unit_codes", "is_active"]
+    list_filter = ["role", "is_active", UserKecamatanFilter]
     search_fields = ["username", "first_name", "last_name", "units__code", "units__name"]
     autocomplete_fields = ["units"]
     fieldsets = DjangoUserAdmin.fieldsets + (
         (_("Peran dan wilayah"), {"fields": ["role", "units", "must_change_password"]}),
     )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
-        (_("Peran dan wilayah"), {"fields": ["role", "units"]}),
+        (_("Peran dan wilayah"), {"fields": ["role", "units", "must_change_password"]}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("units")
+
+    @admin.display(description=_("wilayah tugas"))
+    def unit_codes(self, user):
+        return ", ".join(sorted(unit.code for unit in user.units.all())) or "—"
+
+    def get_changeform_initial_data(self, request):
+        # A password set by the admin is known to two people: the user replaces it at first login.
+        return {"must_change_password": True, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        if not change or "role" in form.changed_data:
+            # As in `account_save`: the admin role is what opens these screens.
+            obj.is_staff = obj.is_superuser = obj.role == Role.ADMIN
+        super().save_model(request, obj, form, change)

@@ -174,3 +174,9 @@ def test_demo_accounts_may_be_made_to_change_their_password(db, settings):
 def test_by_default_demo_accounts_keep_their_password(db):
     seed()
     assert User.objects.filter(must_change_password=True).count() == 0
+
+
+def test_it_never_mixes_into_a_demo_desa_that_already_has_rw(tree):
+    units = Unit.objects.count()  # the tree has RW 001 in 32.14.02.2001
+    assert seed().startswith("Data demo sudah dimuat sebelumnya; tidak ada yang diubah.")
+    assert (Unit.objects.count(), Institution.objects.count(), Cadre.objects.count()) == (units, 0, 0)
