@@ -1,6 +1,7 @@
 """The register's rules: a couple's status on a date, peserta baru (PB), and the 4T risk flags.
 
-Writes go through `couple_add` and `couple_status_set`, which keep `CoupleStatus.is_pb` right.
+Writes go through `couple_add` and `couple_status_set`, which keep the derived columns of
+`CoupleStatus` (`is_pb`, `until`) right.
 """
 
 import datetime
@@ -16,20 +17,20 @@ def status_on(couple: Couple, date: datetime.date) -> CoupleStatus | None:
     return couple.statuses.filter(since__lte=date).order_by("-since").first()
 
 
-def mark_pb(statuses: list[CoupleStatus]) -> list[CoupleStatus]:
-    """Sets `is_pb` along a couple's rows in date order; returns the rows that changed.
+def link_statuses(statuses: list[CoupleStatus]) -> list[CoupleStatus]:
+    """Sets `is_pb` and `until` along a couple's rows in date order; returns the rows changed.
 
     A method started with no method before it (the first row, or after pregnancy or a birth,
     or after IAS/IAT/TIAL) is a PB; switching from one method to another is not.
     """
+    rows = sorted(statuses, key=lambda row: row.since)
     changed = []
-    previous = None
-    for row in sorted(statuses, key=lambda row: row.since):
+    for previous, row, following in zip([None] + rows[:-1], rows, rows[1:] + [None]):
         is_pb = row.status in METHODS and (previous is None or previous.status not in METHODS)
-        if row.is_pb != is_pb:
-            row.is_pb = is_pb
+        until = following.since if following else None
+        if (row.is_pb, row.until) != (is_pb, until):
+            row.is_pb, row.until = is_pb, until
             changed.append(row)
-        previous = row
     return changed
 
 
@@ -40,8 +41,8 @@ def couple_status_set(*, couple: Couple, status: str, place: str, since: datetim
         couple=couple, since=since, defaults={"status": status, "place": place if status in METHODS else ""}
     )
     rows = list(couple.statuses.all())
-    for changed in mark_pb(rows):
-        changed.save(update_fields=["is_pb"])
+    for changed in link_statuses(rows):
+        changed.save(update_fields=["is_pb", "until"])
     return next(r for r in rows if r.pk == row.pk)
 
 

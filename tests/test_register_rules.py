@@ -18,8 +18,8 @@ def pb_rows(couple):
 
 def test_the_status_on_a_date_is_the_latest_row_on_or_before_it(tree):
     couple = make_couple(RT, "pil", since=D(2020, 1, 10))
-    set_status(couple, D(2020, 6, 1), "hamil")
     set_status(couple, D(2021, 3, 1), "implan")
+    set_status(couple, D(2020, 6, 1), "hamil")  # entered late: the rows are linked again
 
     assert status_on(couple, D(2020, 1, 9)) is None
     assert status_on(couple, D(2020, 1, 10)).status == "pil"
@@ -27,6 +27,9 @@ def test_the_status_on_a_date_is_the_latest_row_on_or_before_it(tree):
     assert status_on(couple, D(2020, 6, 1)).status == "hamil"
     assert status_on(couple, D(2021, 2, 28)).status == "hamil"
     assert status_on(couple, D(2030, 1, 1)).status == "implan"
+    for day in [D(2020, 1, 9), D(2020, 1, 10), D(2020, 5, 31), D(2020, 6, 1), D(2021, 2, 28), D(2030, 1, 1)]:
+        in_force = [row.status for row in CoupleStatus.objects.on(day)]
+        assert in_force == ([status_on(couple, day).status] if status_on(couple, day) else [])
 
 
 def test_a_first_method_is_a_pb(tree):

@@ -110,6 +110,12 @@ class Couple(models.Model):
             raise ValidationError({"rt": _("Pasangan harus terdaftar di sebuah RT.")})
 
 
+class CoupleStatusQuerySet(models.QuerySet):
+    def on(self, date):
+        """The rows in force on that date: one per couple that had a status by then."""
+        return self.filter(since__lte=date).filter(models.Q(until__isnull=True) | models.Q(until__gt=date))
+
+
 class CoupleStatus(models.Model):
     """One dated status; the status on a date is the latest row on or before it."""
 
@@ -120,13 +126,19 @@ class CoupleStatus(models.Model):
     # Peserta baru: a method started after no method (first row, pregnancy, IAS/IAT/TIAL).
     # Kept on the row, recomputed by `couple_status_set`, so the month's PB is a plain count.
     is_pb = models.BooleanField(_("peserta KB baru"), default=False, editable=False)
+    # The day the next row starts (None for the latest), so the status on a date is a plain
+    # `since <= date < until` join. Also kept by `couple_status_set`.
+    until = models.DateField(_("sampai"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
+
+    objects = CoupleStatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["couple", "since"]
         verbose_name = _("status KB")
         verbose_name_plural = _("status KB")
+        indexes = [models.Index(fields=["since", "until"], name="couple_status_period")]
         constraints = [
             models.UniqueConstraint(fields=["couple", "since"], name="couple_status_one_per_day"),
             models.CheckConstraint(
