@@ -22,6 +22,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("", include("cadres.urls")),
     path("", include("reports.urls")),
 ]
 
