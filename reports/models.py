@@ -1,0 +1,185 @@
+"""Monthly reports of an RT (one per RT and month) and yearly PPM targets of new users.
+
+The count fields carry the names of `reports.indicators.COUNT_FIELDS`, which are also the column
+names of the import file (CONTRACT §3), so that a row maps onto a report field for field.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext, gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cadres import codes
+from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, balance_total
+
+
+def count_field(label):
+    return models.PositiveIntegerField(label, default=0)
+
+
+def rt_subtree_q(code: str, field: str = "rt__code") -> Q:
+    """Rows whose RT code lies in the subtree of `code`: a prefix on the code, and no join (the
+    FK column holds the code; `rt_id__startswith` is not a lookup Django knows)."""
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+
+
+def balance_error(counts) -> str | None:
+    """The Indonesian message for counts that do not balance (DOMAIN.md), or None."""
+    pus, total = counts.get("pus") or 0, balance_total(counts)
+    if total == pus:
+        return None
+    side = gettext("kurang") if total < pus else gettext("lebih")
+    return gettext(
+        "Jumlah tidak seimbang: PUS %(pus)s, tetapi PA + hamil + IAS + IAT + TIAL = %(total)s "
+        "(%(side)s %(diff)s)."
+    ) % {"pus": pus, "total": total, "side": side, "diff": abs(total - pus)}
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    SUBMITTED = "submitted", _("Dikirim")
+    VERIFIED = "verified", _("Diverifikasi")
+    RETURNED = "returned", _("Dikembalikan")
+
+
+COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
+
+
+class MonthlyReportQuerySet(models.QuerySet):
+    def counted(self):
+        """Reports that count in recaps: submitted or verified (not drafts, not returned)."""
+        return self.filter(status__in=COUNTED_STATUSES)
+
+    def in_subtree(self, code):
+        return self.filter(rt_subtree_q(code))
+
+
+class MonthlyReport(models.Model):
+    rt = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("RT"), on_delete=models.PROTECT, related_name="monthly_reports"
+    )
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan laporan."))
+
+    pus = count_field(_("PUS"))
+    iud_pemerintah = count_field(_("IUD pemerintah"))
+    iud_swasta = count_field(_("IUD swasta"))
+    implan_pemerintah = count_field(_("implan pemerintah"))
+    implan_swasta = count_field(_("implan swasta"))
+    mow_pemerintah = count_field(_("MOW pemerintah"))
+    mow_swasta = count_field(_("MOW swasta"))
+    mop_pemerintah = count_field(_("MOP pemerintah"))
+    mop_swasta = count_field(_("MOP swasta"))
+    suntik_pemerintah = count_field(_("suntik pemerintah"))
+    suntik_swasta = count_field(_("suntik swasta"))
+    pil_pemerintah = count_field(_("pil pemerintah"))
+    pil_swasta = count_field(_("pil swasta"))
+    kondom_pemerintah = count_field(_("kondom pemerintah"))
+    kondom_swasta = count_field(_("kondom swasta"))
+    hamil = count_field(_("hamil"))
+    ias = count_field(_("IAS (ingin anak segera)"))
+    iat = count_field(_("IAT (ingin anak ditunda)"))
+    tial = count_field(_("TIAL (tidak ingin anak lagi)"))
+    pb_iud = count_field(_("PB IUD"))
+    pb_implan = count_field(_("PB implan"))
+    pb_mow = count_field(_("PB MOW"))
+    pb_mop = count_field(_("PB MOP"))
+    pb_suntik = count_field(_("PB suntik"))
+    pb_pil = count_field(_("PB pil"))
+    pb_kondom = count_field(_("PB kondom"))
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dikirim oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diverifikasi oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+    # Incremented on every change, so that a form can refuse to overwrite a newer version.
+    version = models.PositiveIntegerField(_("versi"), default=1)
+
+    history = HistoricalRecords()
+    objects = MonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "rt_id"]
+        verbose_name = _("laporan bulanan")
+        verbose_name_plural = _("laporan bulanan")
+        indexes = [models.Index(fields=["period", "status"], name="report_period_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["rt", "period"], name="report_one_per_rt_and_month"),
+            models.CheckConstraint(
+                condition=Q(pus=sum((F(field) for field in BALANCE_FIELDS[1:]), F(BALANCE_FIELDS[0]))),
+                name="report_balanced",
+                violation_error_message=_("Jumlah PA + hamil + IAS + IAT + TIAL harus sama dengan PUS."),
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("rt"), codes.CODE_LENGTHS["rt"]),
+                name="report_rt_is_an_rt",
+                violation_error_message=_("Laporan bulanan hanya untuk wilayah tingkat RT."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rt_id} {self.period:%Y-%m}"
+
+    def counts(self) -> dict[str, int]:
+        return {field: getattr(self, field) for field in COUNT_FIELDS}
+
+    def clean(self):
+        errors = {}
+        if self.rt_id and codes.is_valid_code(self.rt_id) and codes.level_of(self.rt_id) != "rt":
+            errors["rt"] = _("Laporan bulanan hanya untuk wilayah tingkat RT, bukan %(code)s.") % {
+                "code": self.rt_id
+            }
+        if self.period and self.period.day != 1:
+            errors["period"] = _("Periode harus hari pertama bulan.")
+        message = balance_error(self.counts())
+        if message:
+            errors["pus"] = message
+        if errors:
+            raise ValidationError(errors)
+
+
+class PpmTarget(models.Model):
+    """The yearly target of new users (PB) per method for one unit (PPM)."""
+
+    unit = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="ppm_targets"
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    iud = count_field(_("IUD"))
+    implan = count_field(_("implan"))
+    mow = count_field(_("MOW"))
+    mop = count_field(_("MOP"))
+    suntik = count_field(_("suntik"))
+    pil = count_field(_("pil"))
+    kondom = count_field(_("kondom"))
+
+    class Meta:
+        ordering = ["-year", "unit"]
+        verbose_name = _("target PPM")
+        verbose_name_plural = _("target PPM")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="ppm_target_one_per_unit_and_year"),
+        ]
+
+    def __str__(self):
+        return f"PPM {self.unit_id} {self.year}"
+
+    def methods(self) -> dict[str, int]:
+        return {method: getattr(self, method) for method in METHODS}
+
+    @property
+    def total(self):
+        return sum(self.methods().values())
