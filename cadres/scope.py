@@ -37,7 +37,7 @@ def can_write(user, code: str) -> bool:
 
 
 def subtree_q(user, field: str = "code") -> Q:
-    """A filter on a unit-code field (`code`, `rt_id`, ...) keeping the rows in the user's scope."""
+    """A filter on a unit-code field (`code`, `rt__code`, ...) keeping the rows in the user's scope."""
     roots = root_codes(user)
     if roots is None:
         return Q()

@@ -50,7 +50,7 @@ class LeaveReason(models.TextChoices):
 
 class CoupleQuerySet(models.QuerySet):
     def in_subtree(self, code):
-        return self.filter(models.Q(rt_id=code) | models.Q(rt_id__startswith=code + "."))
+        return self.filter(models.Q(rt_id=code) | models.Q(rt__code__startswith=code + "."))
 
     def pus_on(self, date):
         """Couples on the register on that date whose wife is 15–49 then."""
@@ -79,7 +79,7 @@ class Couple(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["rt", "wife_name"]
+        ordering = ["rt_id", "wife_name"]
         verbose_name = _("pasangan usia subur")
         verbose_name_plural = _("pasangan usia subur")
         constraints = [
