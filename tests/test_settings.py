@@ -11,7 +11,9 @@ REAL_SECRET = "k8#2pQ!vZr7@Lm4$Wx9^Tn6&Yb3*Hc5(Ej1)Fg0-Ud8+Sa7=Ri2?Oq4"
 
 
 def run(args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HTTPS", "DEBUG", "SECRET_KEY")}
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly flags.
+    dropped = ("DATABASE_URL", "HTTPS", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
