@@ -58,3 +58,9 @@ def test_the_scope_costs_one_query_per_request(personas, django_assert_num_queri
     with django_assert_num_queries(1):
         for code in ["32.14.01.2001", "32.14.02", "32.14.01.2002.001.001"]:
             scope.can_see(pkb, code)
+
+
+def test_createsuperuser_makes_an_admin_who_sees_everything(tree, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="x")
+    assert root.role == "admin"
+    assert scope.visible_units(root).count() == Unit.objects.count()
