@@ -1,0 +1,77 @@
+"""The recap of a unit and month (CONTRACT §5): the roll-up's sums turned into indicators.
+
+`recap_for` returns the §5 structure with `Decimal` percentages; `to_jsonable` turns those into
+JSON numbers (86.49, not "86.49") for the command and the web.
+"""
+
+import datetime
+from decimal import Decimal
+
+from cadres.models import Unit
+from reports import rollup
+from reports.indicators import ppm_summary, resolve_targets, summarize
+from reports.models import MonthlyReport
+from reports.periods import period_str
+
+
+def _counted_reports():
+    return MonthlyReport.objects.counted()
+
+
+# Where the per-RT rows of a recap come from: a queryset with the report's field names.
+# The register issue adds "register" (per-RT counts from the couples at month end).
+SOURCES = {"reports": _counted_reports}
+
+
+class UnknownSource(ValueError):
+    pass
+
+
+def recap_for(unit: Unit, period: datetime.date, source: str = "reports") -> dict:
+    """The recap of `unit` for the month starting on `period`, from `source` (a key of SOURCES).
+
+    A constant number of queries: the unit's children, the roll-up (three) and the targets.
+    """
+    if source not in SOURCES:
+        raise UnknownSource(source)
+    total, per_child = rollup.rollup(SOURCES[source](), unit.code, period)
+    children = [] if unit.is_rt else list(unit.children.all())
+    targets = resolve_targets(
+        rollup.targets_in_subtree(unit.code, period.year), [unit.code] + [child.code for child in children]
+    )
+    return {
+        "unit": unit_json(unit),
+        "period": period_str(period),
+        "source": source,
+        **_figures(total, targets[unit.code], period.year),
+        "children": [
+            {
+                "unit": unit_json(child),
+                **_figures(per_child.get(child.code, rollup.Sums()), targets[child.code], period.year),
+            }
+            for child in children
+        ],
+    }
+
+
+def unit_json(unit: Unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "level": unit.level}
+
+
+def _figures(sums: rollup.Sums, target: dict | None, year: int) -> dict:
+    return {
+        **summarize(sums.counts),
+        "reports": {"expected": sums.expected, "received": sums.received},
+        "ppm": {"year": year, **ppm_summary(target, sums.pb_ytd)},
+    }
+
+
+def to_jsonable(value):
+    """The recap with its Decimals as floats, so that JSON shows numbers."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: to_jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_jsonable(item) for item in value]
+    return value
