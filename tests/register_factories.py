@@ -18,3 +18,26 @@ def make_couple(rt_code, status="pil", place="pemerintah", since=datetime.date(2
 
 def set_status(couple, since, status, place="pemerintah"):
     return couple_status_set(couple=couple, status=status, place=place, since=since)
+
+
+def bulk_couples(rt_code, histories, born=datetime.date(1990, 5, 1), registered=datetime.date(2019, 1, 1)):
+    """Couples in one RT, each with a history [(since, status, place), ...], in a few queries.
+
+    The derived columns (is_pb, until) are set by the register's own rule, `link_statuses`.
+    """
+    from cadres.models import Couple, CoupleStatus
+    from cadres.register import link_statuses
+
+    couples = Couple.objects.bulk_create([
+        Couple(rt_id=rt_code, wife_name=f"Istri {i}", husband_name=f"Suami {i}", wife_birth_date=born,
+               registered_on=registered)
+        for i in range(len(histories))
+    ])
+    rows = []
+    for couple, history in zip(couples, histories):
+        statuses = [CoupleStatus(couple=couple, since=since, status=status, place=place)
+                    for since, status, place in history]
+        link_statuses(statuses)
+        rows.extend(statuses)
+    CoupleStatus.objects.bulk_create(rows)
+    return couples
