@@ -56,17 +56,28 @@ def _add_new_users(sums: Sums, rows):
         sums.pb_ytd[row["status"]] += row["this_year"]
 
 
-def _grouped(queryset, *fields, child_length=None, **aggregates):
-    if child_length:
-        queryset = queryset.annotate(child=Substr("couple__rt_id", 1, child_length))
-        fields = ("child", *fields)
+def _grouped(queryset, *fields, prefix_length=None, **aggregates):
+    if prefix_length:
+        queryset = queryset.annotate(prefix=Substr("couple__rt_id", 1, prefix_length))
+        fields = ("prefix", *fields)
     return queryset.values(*fields).annotate(**aggregates).order_by(*fields)
+
+
+def _sums_by_prefix(code: str, period: datetime.date, prefix_length: int) -> dict[str, Sums]:
+    """Sums per unit code of the given length below `code` (two grouped queries)."""
+    sums: dict[str, Sums] = {}
+    for row in _grouped(_in_force_at_month_end(code, period), "status", "place",
+                        prefix_length=prefix_length, couples=Count("id")):
+        _add_statuses(sums.setdefault(row["prefix"], Sums()), [row])
+    for row in _grouped(_new_users_this_year(code, period), "status", prefix_length=prefix_length,
+                        this_month=Count("id", filter=Q(since__gte=period)), this_year=Count("id")):
+        _add_new_users(sums.setdefault(row["prefix"], Sums()), [row])
+    return sums
 
 
 def register_rollup(code: str, period: datetime.date) -> tuple[Sums, dict[str, Sums]]:
     """The unit's sums and its children's (by code) from the register: five queries at most."""
     level = codes.level_of(code)
-    child_length = None if level == "rt" else codes.CODE_LENGTHS[codes.child_level(level)]
     statuses = _grouped(_in_force_at_month_end(code, period), "status", "place", couples=Count("id"))
     new_users = _grouped(
         _new_users_this_year(code, period), "status",
@@ -76,13 +87,16 @@ def register_rollup(code: str, period: datetime.date) -> tuple[Sums, dict[str, S
     total = Sums(received=expected, expected=expected)
     _add_statuses(total, statuses)
     _add_new_users(total, new_users)
-    if child_length is None:
+    if level == "rt":
         return total, {}
-    per_child = {child: Sums(received=rts, expected=rts) for child, rts in expected_per_child.items()}
-    for row in _grouped(_in_force_at_month_end(code, period), "status", "place",
-                        child_length=child_length, couples=Count("id")):
-        _add_statuses(per_child.setdefault(row["child"], Sums()), [row])
-    for row in _grouped(_new_users_this_year(code, period), "status", child_length=child_length,
-                        this_month=Count("id", filter=Q(since__gte=period)), this_year=Count("id")):
-        _add_new_users(per_child.setdefault(row["child"], Sums()), [row])
+    per_child = _sums_by_prefix(code, period, codes.CODE_LENGTHS[codes.child_level(level)])
+    for child, rts in expected_per_child.items():
+        per_child.setdefault(child, Sums()).expected = rts
+        per_child[child].received = rts
     return total, per_child
+
+
+def rt_counts(code: str, period: datetime.date) -> dict[str, dict[str, int]]:
+    """The month's counts of every RT below `code` that has couples, keyed by RT code: what a
+    monthly report prefilled from the register shows (two queries)."""
+    return {rt: sums.counts for rt, sums in _sums_by_prefix(code, period, codes.CODE_LENGTHS["rt"]).items()}

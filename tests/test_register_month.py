@@ -2,7 +2,7 @@
 
 import datetime
 
-from reports.register_month import register_rollup
+from reports.register_month import register_rollup, rt_counts
 from tests.factories import make_unit
 from tests.register_factories import bulk_couples, make_couple, set_status
 
@@ -110,3 +110,14 @@ def test_the_register_month_takes_a_constant_number_of_queries(tree, django_asse
         bulk_couples("32.14.01.2002.001.001", [[(OLD, "pil", "swasta")]] * size)
         with django_assert_num_queries(5):
             register_rollup("32.14.01.2002", NOV)
+
+
+def test_rt_counts_give_each_rt_its_own_month(tree):
+    bulk_couples(RT_BIG, [[(OLD, "pil", "swasta")]] * 3 + [[(OLD, "tial", "")]])
+    bulk_couples(RT_SMALL, [[(OLD, "hamil", ""), (D(2020, 11, 2), "iud", "pemerintah")]])
+
+    counts = rt_counts("32.14.01.2001", NOV)
+
+    assert sorted(counts) == [RT_BIG, RT_SMALL]
+    assert (counts[RT_BIG]["pus"], counts[RT_BIG]["pil_swasta"], counts[RT_BIG]["tial"]) == (4, 3, 1)
+    assert (counts[RT_SMALL]["pus"], counts[RT_SMALL]["iud_pemerintah"], counts[RT_SMALL]["pb_iud"]) == (1, 1, 1)
