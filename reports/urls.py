@@ -4,4 +4,5 @@ from reports import views
 
 urlpatterns = [
     path("wilayah/<code:code>/<period:period>/", views.dashboard, name="dashboard"),
+    path("wilayah/<code:code>/<period:period>/rekap.json", views.recap_json, name="recap_json"),
 ]

@@ -1,0 +1,68 @@
+"""`recap CODE PERIOD [--source …] [--format …] [-o FILE]`: the recap of CONTRACT §5 for a unit
+and month, as JSON on standard output or in a file.
+
+Bad input gets one Indonesian line on standard error and status 1, never a traceback.
+"""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+from cadres import codes
+from cadres.models import Unit
+from reports.periods import parse_period
+from reports.recap import SOURCES, recap_for, to_jsonable
+
+FORMATS = ("json", "xlsx", "pdf")
+KNOWN_SOURCES = ("reports", "register")
+
+
+class Command(BaseCommand):
+    help = "Rekap satu wilayah untuk satu bulan (JSON), dari laporan bulanan yang sudah dikirim."
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", metavar="KODE", help="kode wilayah, mis. 32.14.01.2001")
+        parser.add_argument("period", metavar="PERIODE", help="bulan YYYY-MM, mis. 2020-11")
+        # Checked in handle(), not with `choices`, so that a bad value exits 1 with one line.
+        parser.add_argument("--source", default="reports", help="reports (bawaan) atau register")
+        parser.add_argument("--format", default="json", help="json (bawaan), xlsx atau pdf")
+        parser.add_argument("-o", "--output", metavar="FILE", help="tulis ke berkas ini")
+
+    def handle(self, *args, code, period, source, format, output, **options):
+        try:
+            unit, month = self.parse(code, period, source, format)
+        except ValueError as error:
+            self.fail(str(error))
+        text = json.dumps(to_jsonable(recap_for(unit, month, source)), ensure_ascii=False, indent=2)
+        if not output:
+            self.stdout.write(text)
+            return
+        try:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(text + "\n")
+        except OSError as error:
+            self.fail(f"tidak bisa menulis {output}: {error.strerror}")
+        self.stdout.write(f"Rekap {unit.code} {period} ditulis ke {output}.")
+
+    def parse(self, code, period, source, format):
+        """The unit and the month; ValueError with the Indonesian line for anything else."""
+        if format not in FORMATS:
+            raise ValueError(f"format {format!r} tidak dikenal (pilih json, xlsx atau pdf)")
+        if format != "json":
+            raise ValueError(f"format {format} belum tersedia")
+        if source not in KNOWN_SOURCES:
+            raise ValueError(f"sumber {source!r} tidak dikenal (pilih reports atau register)")
+        if source not in SOURCES:
+            raise ValueError(f"sumber {source} belum tersedia")
+        if not codes.is_valid_code(code):
+            raise ValueError(f"kode wilayah {code!r} tidak sah (contoh: 32.14.01.2001.003.002)")
+        month = parse_period(period)
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            raise ValueError(f"wilayah {code} tidak ditemukan")
+        return unit, month
+
+    def fail(self, line):
+        self.stderr.write(line)
+        sys.exit(1)
