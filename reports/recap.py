@@ -14,13 +14,14 @@ from reports.models import MonthlyReport
 from reports.periods import period_str
 
 
-def _counted_reports():
-    return MonthlyReport.objects.counted()
+def reports_rollup(code: str, period: datetime.date) -> tuple[rollup.Sums, dict[str, rollup.Sums]]:
+    """The roll-up of the submitted and verified monthly reports (three queries, one for an RT)."""
+    return rollup.rollup(MonthlyReport.objects.counted(), code, period)
 
 
-# Where the per-RT rows of a recap come from: a queryset with the report's field names.
-# The register issue adds "register" (per-RT counts from the couples at month end).
-SOURCES = {"reports": _counted_reports}
+# Where a recap's sums come from: source name -> f(code, period) giving the unit's Sums and
+# its children's by code. The register issue adds "register" (the register at month end).
+SOURCES = {"reports": reports_rollup}
 
 
 class UnknownSource(ValueError):
@@ -30,11 +31,11 @@ class UnknownSource(ValueError):
 def recap_for(unit: Unit, period: datetime.date, source: str = "reports") -> dict:
     """The recap of `unit` for the month starting on `period`, from `source` (a key of SOURCES).
 
-    A constant number of queries: the unit's children, the roll-up (three) and the targets.
+    A constant number of queries: the source's roll-up, the unit's children and the targets.
     """
     if source not in SOURCES:
         raise UnknownSource(source)
-    total, per_child = rollup.rollup(SOURCES[source](), unit.code, period)
+    total, per_child = SOURCES[source](unit.code, period)
     children = [] if unit.is_rt else list(unit.children.all())
     targets = resolve_targets(
         rollup.targets_in_subtree(unit.code, period.year), [unit.code] + [child.code for child in children]

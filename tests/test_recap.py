@@ -256,3 +256,15 @@ def test_the_counts_are_plain_integers(karangan_putih):
     recap = recap_for(make_unit(DESA), NOV)
     assert all(type(recap[key]) is int for key in ["pus", "pa", "mkjp", "non_mkjp", "unmet_need", "pb"])
     assert set(COUNT_FIELDS) >= {f"pb_{method}" for method in recap["pb_methods"]}
+
+
+def test_another_source_plugs_in_as_a_rollup_function(karangan_putih, monkeypatch):
+    from reports import recap as recap_module
+    from reports.rollup import Sums
+
+    def one_couple_per_rt(code, period):
+        return Sums(counts={"pus": 1, "pil_swasta": 1}, received=1, expected=1), {}
+
+    monkeypatch.setitem(recap_module.SOURCES, "register", one_couple_per_rt)
+    recap = to_jsonable(recap_for(make_unit(BIG_RT), NOV, source="register"))
+    assert (recap["source"], recap["pus"], recap["pa"], recap["pct"]["cpr"]) == ("register", 1, 1, 100.0)
