@@ -105,13 +105,13 @@ def demo_is_loaded() -> bool:
     return Unit.objects.filter(parent_id__in=DEMO_DESA).exists()
 
 
-def demo_load() -> list[str] | None:
+def demo_load(steps=None) -> list[str] | None:
     """Builds the whole demo in one transaction; returns the steps' summaries, or None if it was there."""
     try:
         with transaction.atomic():
             if demo_is_loaded():
                 return None
-            return [step(random.Random(f"{SEED}:{step.__name__}")) for step in STEPS]
+            return [step(random.Random(f"{SEED}:{step.__name__}")) for step in steps or STEPS]
     except IntegrityError:
         if demo_is_loaded():  # a concurrent run loaded it first
             return None

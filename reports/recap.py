@@ -12,6 +12,7 @@ from reports import rollup
 from reports.indicators import ppm_summary, resolve_targets, summarize
 from reports.models import MonthlyReport
 from reports.periods import period_str
+from reports.register_month import register_rollup
 
 
 def reports_rollup(code: str, period: datetime.date) -> tuple[rollup.Sums, dict[str, rollup.Sums]]:
@@ -20,8 +21,8 @@ def reports_rollup(code: str, period: datetime.date) -> tuple[rollup.Sums, dict[
 
 
 # Where a recap's sums come from: source name -> f(code, period) giving the unit's Sums and
-# its children's by code. The register issue adds "register" (the register at month end).
-SOURCES = {"reports": reports_rollup}
+# its children's by code: the counted monthly reports, or the register as it stood at month end.
+SOURCES = {"reports": reports_rollup, "register": register_rollup}
 
 
 class UnknownSource(ValueError):

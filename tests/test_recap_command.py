@@ -74,7 +74,6 @@ def test_it_writes_the_file_given_with_o(desa, tmp_path):
         (["32.14.01.2001", "2020-11", "--format", "xlsx", "-o", "x.xlsx"], "format xlsx belum tersedia"),
         (["32.14.01.2001", "2020-11", "--format", "pdf"], "format pdf belum tersedia"),
         (["32.14.01.2001", "2020-11", "--format", "csv"], "format 'csv' tidak dikenal (pilih json, xlsx atau pdf)"),
-        (["32.14.01.2001", "2020-11", "--source", "register"], "sumber register belum tersedia"),
         (["32.14.01.2001", "2020-11", "--source", "x"], "sumber 'x' tidak dikenal (pilih reports atau register)"),
     ],
 )

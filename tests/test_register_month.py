@@ -121,3 +121,33 @@ def test_rt_counts_give_each_rt_its_own_month(tree):
     assert sorted(counts) == [RT_BIG, RT_SMALL]
     assert (counts[RT_BIG]["pus"], counts[RT_BIG]["pil_swasta"], counts[RT_BIG]["tial"]) == (4, 3, 1)
     assert (counts[RT_SMALL]["pus"], counts[RT_SMALL]["iud_pemerintah"], counts[RT_SMALL]["pb_iud"]) == (1, 1, 1)
+
+
+def test_recap_from_the_register_gives_the_karangan_putih_figures(tree):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cadres.models import Unit
+    Unit.objects.filter(code="32.14.01.2001").update(name="Karangan Putih")
+    make_unit(RT_OTHER_RW)
+    histories = karangan_putih_histories()
+    spread(histories[::2] + histories[1::2], [(RT_BIG, 300), (RT_SMALL, 55), (RT_OTHER_RW, 15)])
+    bulk_couples(RT_SMALL, [[(OLD, "pil", "pemerintah")]] * 4, born=D(1969, 1, 1))  # past 49: not PUS
+
+    out = StringIO()
+    call_command("recap", "32.14.01.2001", "2020-11", "--source", "register", stdout=out)
+    recap = json.loads(out.getvalue())
+
+    assert recap["unit"] == {"code": "32.14.01.2001", "name": "Karangan Putih", "level": "desa"}
+    assert (recap["period"], recap["source"]) == ("2020-11", "register")
+    assert (recap["pus"], recap["pa"], recap["mkjp"], recap["non_mkjp"]) == (370, 320, 28, 292)
+    assert recap["methods"] == METHODS
+    assert recap["places"] == {"pemerintah": 250, "swasta": 70}
+    assert recap["non_users"] == NON_USERS
+    assert recap["unmet_need"] == 28
+    assert recap["pb"] == 5
+    assert recap["pct"] == {"cpr": 86.49, "mkjp": 8.75, "non_mkjp": 91.25, "unmet_need": 7.57}
+    assert recap["reports"] == {"expected": 3, "received": 3}
+    assert [child["pus"] for child in recap["children"]] == [355, 15]

@@ -8,7 +8,10 @@ from django.core.management import call_command
 
 from cadres import codes
 from cadres.demo import DEMO_DESA, DEMO_PASSWORD
-from cadres.models import Cadre, Institution, Unit, User
+from cadres.models import Cadre, Couple, CoupleStatus, Institution, Unit, User
+from reports.models import MonthlyReport, PpmTarget
+from reports.periods import add_months, current_period
+from reports.recap import recap_for
 from cadres.models.imp import KIND_LEVELS, POKTAN
 
 USERNAMES = ["admin", "opd", "pkb", "kader", "kader_rt"]
@@ -25,6 +28,8 @@ def counts():
         "units": Unit.objects.count(), "institutions": Institution.objects.count(),
         "cadres": Cadre.objects.count(), "users": User.objects.count(),
         "linked": Cadre.objects.filter(user__isnull=False).count(),
+        "couples": Couple.objects.count(), "statuses": CoupleStatus.objects.count(),
+        "reports": MonthlyReport.objects.count(), "targets": PpmTarget.objects.count(),
     }
 
 
@@ -36,6 +41,10 @@ def fingerprint():
         list(Cadre.objects.order_by("institution__unit_id", "institution__kind", "position", "name", "phone")
              .values_list("institution__unit_id", "institution__kind", "name", "phone", "position", "since",
                           "user__username")),
+        list(Couple.objects.order_by("rt_id", "address").values_list("rt_id", "wife_name", "wife_birth_date")),
+        list(CoupleStatus.objects.order_by("couple__rt_id", "couple__address", "since")
+             .values_list("since", "status", "place", "is_pb")),
+        list(MonthlyReport.objects.order_by("rt_id", "period").values_list("rt_id", "period", "status", "pus")),
     )
 
 
@@ -138,7 +147,10 @@ def test_running_it_twice_creates_and_changes_nothing(db):
     before = counts(), fingerprint(), sorted(User.objects.values_list("username", "password"))
     second = seed()
     assert (counts(), fingerprint(), sorted(User.objects.values_list("username", "password"))) == before
-    assert counts() == {"units": 211 + 21 + 74, "institutions": 119, "cadres": 356, "users": 5, "linked": 2}
+    assert counts() == {
+        "units": 211 + 21 + 74, "institutions": 119, "cadres": 356, "users": 5, "linked": 2,
+        "couples": 1824, "statuses": 2768, "reports": 74 * 12 + 53, "targets": 10,
+    }
     assert first.startswith("Data demo dimuat: wilayah resmi 32.14: 17 kecamatan, 192 desa/kelurahan")
     assert second.startswith("Data demo sudah dimuat sebelumnya; tidak ada yang diubah.")
 
@@ -155,6 +167,9 @@ def test_both_runs_print_every_demo_login_and_the_password(db):
 def test_it_builds_the_same_demo_every_time(db):
     seed()
     first = fingerprint()
+    MonthlyReport.objects.all().delete()
+    PpmTarget.objects.all().delete()
+    Couple.objects.all().delete()
     Cadre.objects.all().delete()
     Institution.objects.all().delete()
     User.objects.all().delete()
@@ -180,3 +195,18 @@ def test_it_never_mixes_into_a_demo_desa_that_already_has_rw(tree):
     units = Unit.objects.count()  # the tree has RW 001 in 32.14.02.2001
     assert seed().startswith("Data demo sudah dimuat sebelumnya; tidak ada yang diubah.")
     assert (Unit.objects.count(), Institution.objects.count(), Cadre.objects.count()) == (units, 0, 0)
+
+
+def test_the_demo_register_and_reports_agree(db):
+    seed()
+    last_month = add_months(current_period(), -1)
+    desa = Unit.objects.get(code=DEMO_DESA[2])
+    from_reports = recap_for(desa, last_month, "reports")
+    from_register = recap_for(desa, last_month, "register")
+    assert Couple.objects.count() > 74 * 15
+    assert from_reports["pus"] > 0
+    assert from_reports["reports"]["received"] == from_reports["reports"]["expected"]  # all verified
+    for key in ("pus", "pa", "methods", "places", "non_users", "pb_methods"):
+        assert from_reports[key] == from_register[key], key
+    this_month = recap_for(desa, current_period(), "reports")["reports"]
+    assert 0 < this_month["received"] < this_month["expected"]  # some RTs have not reported yet

@@ -2,14 +2,19 @@
 
 from django.core.management.base import BaseCommand
 
-from cadres.demo import demo_load, demo_logins
+from cadres.demo import STEPS, demo_load, demo_logins
+from cadres.demo_register import add_couples
+from reports.demo import add_reports, add_targets
+
+# The wilayah, IMP and accounts (cadres.demo), then the register, and reports made from it.
+ALL_STEPS = [*STEPS, add_couples, add_reports, add_targets]
 
 
 class Command(BaseCommand):
-    help = "Memuat data demo (Kabupaten Purwakarta, RW/RT, IMP, kader, akun) sekali saja."
+    help = "Memuat data demo (Kabupaten Purwakarta, RW/RT, IMP, kader, akun, register PUS, laporan) sekali saja."
 
     def handle(self, *args, **options):
-        summaries = demo_load()
+        summaries = demo_load(ALL_STEPS)
         if summaries is None:
             self.stdout.write("Data demo sudah dimuat sebelumnya; tidak ada yang diubah.")
         else:
