@@ -141,3 +141,21 @@ def test_the_admin_lists_and_searches_reports(client, personas):
     assert "32.14.02.2001.001.001" in body and "32.14.01.2001.001.001" not in body
     assert client.get("/admin/reports/monthlyreport/", {"status__exact": "verified"}).status_code == 200
     assert client.get("/admin/reports/ppmtarget/").status_code == 200
+
+
+def test_reports_can_be_added_or_replaced_in_one_bulk_upsert(db):
+    """What import_reports needs: a row maps field for field onto a report, and one statement
+    adds new reports and replaces existing ones, on both databases."""
+    make_report(RT, "2020-11", status=ReportStatus.DRAFT, pus=3)
+    make_unit("32.14.01.2001.001.002")
+    rows = [
+        {"rt_id": RT, "period": NOV, **balanced_counts(pus=5, pil_swasta=5)},
+        {"rt_id": "32.14.01.2001.001.002", "period": NOV, **balanced_counts(pus=2)},
+    ]
+    MonthlyReport.objects.bulk_create(
+        [MonthlyReport(status=ReportStatus.VERIFIED, **row) for row in rows],
+        update_conflicts=True, unique_fields=["rt", "period"], update_fields=[*COUNT_FIELDS, "status"],
+    )
+    replaced = MonthlyReport.objects.get(rt_id=RT, period=NOV)
+    assert (replaced.pus, replaced.pil_swasta, replaced.status) == (5, 5, "verified")
+    assert MonthlyReport.objects.count() == 2
