@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cadres.urls")),
     path("", include("reports.urls")),
+    path("", include("reports.workflow_urls")),
 ]
 
 admin.site.site_header = "Kampung KB — Admin"
