@@ -1,0 +1,38 @@
+"""The shared shape of the import commands (CONTRACT §4): one summary line on success, or one
+line per problem on standard error and exit status 1.
+
+An import command subclasses `ImportCommand` and implements `import_file(path, **options)`, which
+returns the summary line or raises `tabular.ImportRefused` (a `FileProblem` or `RowProblems`).
+"""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from cadres.tabular import ImportRefused
+
+
+class ImportCommand(BaseCommand):
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="berkas .xlsx atau .csv")
+
+    def handle(self, *args, **options):
+        self.run(lambda: self.import_file(Path(options["file"]), **options))
+
+    def import_file(self, path: Path, **options) -> str:
+        raise NotImplementedError
+
+    def run(self, action) -> None:
+        """Runs `action` and prints its summary, or its problems and exits with status 1."""
+        try:
+            summary = action()
+        except ImportRefused as refused:
+            self.refuse(refused.lines)
+        self.stdout.write(summary)
+
+    def refuse(self, lines: list[str]) -> None:
+        # SystemExit rather than CommandError, whose "CommandError: " prefix would spoil the lines.
+        for line in lines:
+            self.stderr.write(line)
+        sys.exit(1)
