@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from cadres import register_views
+
+urlpatterns = [
+    path("register/<code:code>/", register_views.register, name="register"),
+    path("register/<code:code>/tambah/", register_views.couple_new, name="couple_add"),
+    path("pasangan/<int:pk>/", register_views.couple_detail, name="couple_detail"),
+    path("pasangan/<int:pk>/ubah/", register_views.couple_edit, name="couple_edit"),
+    path("pasangan/<int:pk>/status/", register_views.couple_status, name="couple_status"),
+    path("pasangan/<int:pk>/keluar/", register_views.couple_leave, name="couple_leave"),
+]

@@ -6,7 +6,10 @@ A new URL cannot slip past: a pattern that is not classified below fails the fir
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cadres.models import Couple, Unit
 from reports.periods import current_period, period_str
+from tests.conftest import RT_CODES
+from tests.register_factories import make_couple
 
 # Pages for anyone, logged in or not.
 PUBLIC = {"login", "healthz"}
@@ -14,6 +17,12 @@ PUBLIC = {"login", "healthz"}
 PERSONAL = {"home", "password_change", "password_change_done"}
 # Pages that only answer POST.
 POST_ONLY = {"logout"}
+# Scoped pages that change something: readers who may not write (the OPD) get 403 inside.
+WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave"}
+# Scoped pages whose <code> must be an RT: sampled with the first RT under the persona's unit.
+RT_PAGES = {"couple_add"}
+# URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit.
+SCOPED_KWARGS = {"code", "pk"}
 PERIOD = "2020-11"
 
 
@@ -32,12 +41,25 @@ def named_patterns():
 
 
 def scoped_names():
-    return sorted(name for name, pattern in named_patterns().items() if "code" in pattern.pattern.converters)
+    return sorted(
+        name for name, pattern in named_patterns().items() if SCOPED_KWARGS & set(pattern.pattern.converters)
+    )
+
+
+def first_rt(code):
+    """The first RT under a unit (or the code itself when there is none, e.g. an unknown unit)."""
+    rts = Unit.objects.subtree(code).at_level("rt").order_by("code").values_list("code", flat=True)
+    return rts.first() or code
 
 
 def sample_url(name, code):
     """A concrete URL for a scoped pattern; every kwarg needs a sample here."""
-    samples = {"code": code, "period": PERIOD}
+    couple = Couple.objects.filter(rt_id=first_rt(code)).order_by("pk").first()
+    samples = {
+        "code": first_rt(code) if name in RT_PAGES else code,
+        "period": PERIOD,
+        "pk": couple.pk if couple else 0,
+    }
     kwargs = {}
     for kwarg in named_patterns()[name].pattern.converters:
         assert kwarg in samples, f"add a sample value for <{kwarg}> of URL {name!r} to this test"
@@ -53,7 +75,14 @@ def test_every_url_is_classified():
 
 
 def test_there_are_scoped_urls_to_check():
-    assert {"dashboard"} <= set(scoped_names())
+    assert {"dashboard", "register", "couple_detail"} <= set(scoped_names())
+    assert WRITE_PAGES | RT_PAGES <= set(scoped_names()), "WRITE_PAGES and RT_PAGES name scoped URLs"
+
+
+@pytest.fixture
+def couples(tree):
+    """One couple in every RT, so that every <pk> sample has a couple in the persona's units."""
+    return [make_couple(code) for code in RT_CODES]
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
@@ -84,25 +113,40 @@ def scoped_cases():
 
 
 @pytest.mark.parametrize("name, persona_name", list(scoped_cases()))
-def test_scoped_urls_answer_only_inside_the_scope(client, personas, name, persona_name):
+def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, name, persona_name):
     persona = personas[persona_name]
     anonymous = client.get(sample_url(name, persona.inside))
     assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
 
     client.force_login(persona.user)
-    assert client.get(sample_url(name, persona.inside)).status_code == 200
+    inside = 403 if name in WRITE_PAGES and persona_name == "opd" else 200
+    assert client.get(sample_url(name, persona.inside)).status_code == inside
     if persona.outside:
         response = client.get(sample_url(name, persona.outside))
         assert response.status_code in (403, 404)
         assert persona.outside not in response.content.decode()
 
 
+@pytest.mark.parametrize("name, persona_name", [(n, p) for n in sorted(WRITE_PAGES) for p in ["opd", "outsider"]])
+def test_write_pages_refuse_a_post_from_readers_and_outsiders(client, personas, couples, name, persona_name):
+    """The OPD may not write inside its scope (403); an outsider learns nothing (404); no change."""
+    persona = personas[persona_name]
+    url = sample_url(name, "32.14.02" if persona_name == "opd" else "32.14.01.2001")
+    before = (Couple.objects.count(), list(Couple.objects.values_list("left_on", flat=True)))
+    assert client.post(url, {}).status_code == 302  # anonymous: to the login page
+    client.force_login(persona.user)
+    data = {"left_on": "2024-01-01", "left_reason": "cerai", "status": "pil", "place": "swasta", "since": "2024-01-01"}
+    assert client.post(url, data).status_code == (403 if persona_name == "opd" else 404)
+    assert (Couple.objects.count(), list(Couple.objects.values_list("left_on", flat=True))) == before
+
+
 @pytest.mark.parametrize("name", scoped_names())
-def test_scoped_urls_are_404_for_unknown_units_and_bad_periods(client, personas, name):
+def test_scoped_urls_are_404_for_unknown_units_and_bad_periods(client, personas, couples, name):
     client.force_login(personas["admin"].user)
     assert client.get(sample_url(name, "99.99")).status_code == 404
-    good = sample_url(name, "32.14")
-    assert client.get(good.replace(PERIOD, "2020-13")).status_code == 404
+    if "period" in named_patterns()[name].pattern.converters:
+        good = sample_url(name, "32.14")
+        assert client.get(good.replace(PERIOD, "2020-13")).status_code == 404
 
 
 def test_the_home_page_links_to_the_current_month(client, personas):

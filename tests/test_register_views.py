@@ -1,0 +1,372 @@
+"""The cadre's register screens: the list and its counts, filters, add, edit, status, leaving, history."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cadres.models import Couple
+from cadres.register_queries import years_before
+from tests.register_factories import make_couple
+
+RT = "32.14.01.2001.001.001"
+OTHER_RT = "32.14.01.2001.001.002"
+NIK = "3214014505900001"
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def mix(tree, today):
+    """An RT with 7 PUS (3 PA of which 2 MKJP; 2 unmet need), a wife past 49 and a couple that left."""
+    since = today - datetime.timedelta(days=400)
+    born = years_before(today, 30)
+
+    def add(wife, status, husband="Asep", **fields):
+        fields = {"since": since, "born": born, **fields}
+        return make_couple(fields.pop("rt", RT), status, wife_name=wife, husband_name=husband, **fields)
+
+    return {
+        "ani": add("Ani", "pil", children=3),
+        "bela": add("Bela", "iud", place="swasta", born=years_before(today, 18), since=years_before(today, 1)),
+        "cici": add("Cici", "implan", husband="Dodi", nik=NIK),
+        "dewi": add("Dewi", "iat"),
+        "euis": add("Euis", "tial"),
+        "fitri": add("Fitri", "hamil"),
+        "gina": add("Gina", "ias", youngest_birth_date=today - datetime.timedelta(days=300)),
+        "hana": add("Hana", "suntik", born=years_before(today, 50) - datetime.timedelta(days=1)),
+        "iis": add("Iis", "pil", left_on=today - datetime.timedelta(days=1), left_reason="pindah"),
+        "other": add("Omah", "suntik", rt=OTHER_RT),
+    }
+
+
+def names(response):
+    return [couple.wife_name for couple in response.context["couples"]]
+
+
+def login(client, personas, name="kader"):
+    client.force_login(personas[name].user)
+    return client
+
+
+def test_the_rt_register_counts_its_pus_pa_mkjp_and_unmet_need(client, personas, mix):
+    response = login(client, personas).get(reverse("register", args=[RT]))
+    assert response.status_code == 200
+    counts = response.context["counts"]
+    assert {key: counts[key] for key in ("pus", "pa", "mkjp", "unmet_need")} == {
+        "pus": 7, "pa": 3, "mkjp": 2, "unmet_need": 2,
+    }
+    body = response.content.decode()
+    assert "42,86%" in body  # CPR: 3 of 7
+    assert "66,67%" in body  # MKJP: 2 of 3 PA
+    assert "28,57%" in body  # unmet need: 2 of 7 PUS
+    assert names(response) == ["Ani", "Bela", "Cici", "Dewi", "Euis", "Fitri", "Gina"]
+
+
+def test_an_rw_register_lists_its_rts_with_their_counts_and_all_couples(client, personas, mix):
+    response = login(client, personas, "pkb").get(reverse("register", args=["32.14.01.2001.001"]))
+    assert response.status_code == 200
+    rows = [(unit.code, counts["pus"], counts["pa"]) for unit, counts in response.context["rows"]]
+    assert rows == [(RT, 7, 3), (OTHER_RT, 1, 1)]
+    assert response.context["counts"]["pus"] == 8
+    assert names(response) == ["Ani", "Bela", "Cici", "Dewi", "Euis", "Fitri", "Gina", "Omah"]
+    assert f'href="/register/{RT}/"' in response.content.decode()
+
+
+def test_above_a_desa_the_register_lists_units_only(client, personas, mix):
+    response = login(client, personas, "opd").get(reverse("register", args=["32.14"]))
+    assert response.status_code == 200
+    rows = [(unit.code, counts["pus"]) for unit, counts in response.context["rows"]]
+    assert rows == [("32.14.01", 8), ("32.14.02", 0)]
+    assert "couples" not in response.context
+
+
+def test_an_empty_register_shows_dashes_for_percentages(client, personas, tree):
+    response = login(client, personas).get(reverse("register", args=[RT]))
+    assert response.context["counts"]["pus"] == 0
+    assert response.context["counts"]["pct_cpr"] is None
+    assert "—" in response.content.decode()
+
+
+@pytest.mark.parametrize("query, expected", [
+    ({"status": "aktif"}, ["Ani", "Bela", "Cici"]),
+    ({"status": "iud"}, ["Bela"]),
+    ({"status": "hamil"}, ["Fitri"]),
+    ({"status": "ias"}, ["Gina"]),
+    ({"status": "iat"}, ["Dewi"]),
+    ({"status": "tial"}, ["Euis"]),
+    ({"group": "mkjp"}, ["Bela", "Cici"]),
+    ({"group": "non_mkjp"}, ["Ani"]),
+    ({"risk": "on"}, ["Ani", "Bela", "Gina"]),
+    ({"left": "on"}, ["Hana", "Iis"]),
+    ({"q": "cic"}, ["Cici"]),
+    ({"q": "DODI"}, ["Cici"]),
+    ({"q": "ani", "status": "tial"}, []),
+    ({"status": "bogus", "q": "bela"}, ["Bela"]),  # a tampered filter is ignored, the rest applies
+])
+def test_the_list_filters_by_status_method_4t_leaving_and_name(client, personas, mix, query, expected):
+    response = login(client, personas).get(reverse("register", args=[RT]), query)
+    assert response.status_code == 200
+    assert names(response) == expected
+
+
+def test_the_list_pages_by_fifty(client, personas, tree, today):
+    for number in range(60):
+        make_couple(RT, "pil", wife_name=f"Istri {number:02d}", born=years_before(today, 30))
+    response = login(client, personas).get(reverse("register", args=[RT]), {"page": 2, "status": "pil"})
+    assert names(response) == [f"Istri {number:02d}" for number in range(50, 60)]
+    assert "status=pil" in response.content.decode()  # the page links keep the filter
+    assert login(client, personas).get(reverse("register", args=[RT]), {"page": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize("couples", [5, 50])
+def test_the_list_costs_a_constant_number_of_queries(client, personas, tree, today, couples,
+                                                     django_assert_max_num_queries):
+    for number in range(couples):
+        make_couple(RT, "iud" if number % 2 else "tial", wife_name=f"Istri {number}", children=number % 4,
+                    born=years_before(today, 18 + number % 30))
+    login(client, personas, "pkb")
+    # session, user, its units, the unit, its ancestors, the counts, the RTs, their counts, the
+    # page's count and rows, and saving the session (3 with its savepoint): never one per couple.
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("register", args=["32.14.01.2001"]))
+    assert response.context["counts"]["pus"] == couples
+
+
+def test_a_kader_adds_a_couple_with_its_first_status(client, personas, tree, today):
+    registered = today - datetime.timedelta(days=10)
+    response = login(client, personas).post(reverse("couple_add", args=[RT]), {
+        "wife_name": "Nining", "wife_birth_date": "1995-04-02", "husband_name": "Ujang", "children": "2",
+        "youngest_birth_date": "2022-01-05", "nik": "", "address": "No. 12",
+        "registered_on": registered.isoformat(), "status": "suntik", "place": "swasta",
+    })
+    couple = Couple.objects.get(wife_name="Nining")
+    assert response.status_code == 302 and response.url == reverse("couple_detail", args=[couple.pk])
+    assert (couple.rt_id, couple.registered_on, couple.children) == (RT, registered, 2)
+    assert [(row.since, row.status, row.place, row.is_pb) for row in couple.statuses.all()] == [
+        (registered, "suntik", "swasta", True)
+    ]
+    assert couple.history.get().history_user == personas["kader"].user
+
+
+def test_save_and_add_again_returns_to_an_empty_form(client, personas, tree, today):
+    response = login(client, personas).post(reverse("couple_add", args=[RT]), {
+        "wife_name": "Nining", "wife_birth_date": "1995-04-02", "husband_name": "Ujang", "children": "0",
+        "registered_on": today.isoformat(), "status": "hamil", "again": "1",
+    })
+    assert response.status_code == 302 and response.url == reverse("couple_add", args=[RT])
+
+
+def test_a_couple_is_added_only_in_an_rt(client, personas, tree):
+    assert login(client, personas, "pkb").get(reverse("couple_add", args=["32.14.01.2001"])).status_code == 404
+
+
+def add_form(**overrides):
+    return {
+        "wife_name": "Nining", "wife_birth_date": "1995-04-02", "husband_name": "Ujang", "children": "1",
+        "registered_on": "2024-01-10", "status": "pil", "place": "pemerintah", **overrides,
+    }
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"place": ""}, "Tempat pelayanan: Tempat pelayanan wajib diisi untuk metode KB."),
+    ({"status": "hamil"}, "Tempat pelayanan: Tempat pelayanan hanya diisi untuk peserta KB, bukan untuk Hamil."),
+    ({"wife_birth_date": "2020-13-45"}, "Tanggal lahir istri: Masukkan tanggal yang valid."),
+    ({"registered_on": "kemarin"}, "Tanggal terdaftar: Masukkan tanggal yang valid."),
+    ({"wife_birth_date": "0001-01-01"}, "PUS hanya istri berumur 15–49 tahun."),
+    ({"registered_on": "9999-12-31"}, "Tanggal terdaftar: Tanggal terdaftar tidak boleh sesudah hari ini."),
+    ({"youngest_birth_date": "1990-01-01"}, "Tanggal lahir anak terkecil harus sesudah tanggal lahir istri."),
+    ({"nik": "1234"}, "NIK istri: NIK harus 16 angka yang sah."),
+    ({"children": "-1"}, "Jumlah anak hidup: "),
+    ({"children": "banyak"}, "Jumlah anak hidup: "),
+    ({"status": "bogus"}, "Status KB sekarang: Masukkan pilihan yang valid."),
+    ({"wife_name": ""}, "Nama istri: Bidang ini tidak boleh kosong."),
+])
+def test_bad_input_on_the_add_form_names_the_field(client, personas, tree, overrides, message):
+    response = login(client, personas).post(reverse("couple_add", args=[RT]), add_form(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Couple.objects.exists()
+
+
+def test_a_kader_edits_a_couple_and_the_history_names_them(client, personas, mix):
+    couple = mix["ani"]
+    data = {
+        "wife_name": "Ani", "wife_birth_date": couple.wife_birth_date.isoformat(), "husband_name": "Asep",
+        "children": "4", "address": "Gang Mawar 3", "registered_on": couple.registered_on.isoformat(),
+        "nik": "", "youngest_birth_date": "", "left_on": "", "left_reason": "",
+    }
+    response = login(client, personas).post(reverse("couple_edit", args=[couple.pk]), data)
+    assert response.status_code == 302
+    couple.refresh_from_db()
+    assert (couple.children, couple.address) == (4, "Gang Mawar 3")
+    page = client.get(reverse("couple_detail", args=[couple.pk]))
+    latest = page.context["history"][0]
+    assert (str(latest["what"]), latest["who"]) == (
+        "Data diubah: jumlah anak hidup, alamat / nomor rumah", personas["kader"].user
+    )
+    assert '<span class="who">kader</span>' in page.content.decode()
+
+
+def test_an_edit_cannot_move_the_registration_after_the_first_status(client, personas, mix, today):
+    couple = mix["ani"]
+    data = {
+        "wife_name": "Ani", "wife_birth_date": couple.wife_birth_date.isoformat(), "husband_name": "Asep",
+        "children": "3", "registered_on": today.isoformat(),
+    }
+    response = login(client, personas).post(reverse("couple_edit", args=[couple.pk]), data)
+    assert response.status_code == 200
+    assert "Tanggal terdaftar tidak boleh sesudah status pertama" in response.content.decode()
+
+
+def test_the_status_page_offers_big_buttons_and_todays_date(client, personas, mix, today):
+    response = login(client, personas).get(reverse("couple_status", args=[mix["dewi"].pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('class="btn-check method"') == 7
+    assert body.count('class="btn-check non-user"') == 4
+    assert f'value="{today.isoformat()}"' in body
+    assert 'value="pemerintah" autocomplete="off" checked' in body  # the place is one tap less
+
+
+def test_a_status_change_adds_a_row_dated_today_and_shows_the_pb_rule(client, personas, mix, today):
+    couple = mix["dewi"]
+    response = login(client, personas).post(reverse("couple_status", args=[couple.pk]), {
+        "status": "kondom", "place": "swasta", "since": today.isoformat(),
+    })
+    assert response.status_code == 302 and response.url == reverse("register", args=[RT])
+    assert [(row.status, row.is_pb) for row in couple.statuses.order_by("since")] == [("iat", False), ("kondom", True)]
+    assert couple.statuses.order_by("since").last().since == today
+    listing = client.get(response.url)
+    assert "Peserta KB baru (PB)." in listing.content.decode()
+    assert (listing.context["counts"]["pa"], listing.context["counts"]["unmet_need"]) == (4, 1)
+
+
+def test_a_switch_of_method_is_not_a_pb_and_a_non_user_drops_the_place(client, personas, mix, today):
+    login(client, personas)
+    client.post(reverse("couple_status", args=[mix["ani"].pk]), {
+        "status": "implan", "place": "pemerintah", "since": today.isoformat(),
+    })
+    assert mix["ani"].statuses.order_by("since").last().is_pb is False
+    client.post(reverse("couple_status", args=[mix["bela"].pk]), {
+        "status": "hamil", "place": "pemerintah", "since": today.isoformat(),
+    })
+    assert (mix["bela"].statuses.order_by("since").last().status, mix["bela"].statuses.last().place) == ("hamil", "")
+
+
+def test_a_status_change_goes_back_to_the_filtered_list(client, personas, mix, today):
+    back = reverse("register", args=[RT]) + "?status=iat"
+    response = login(client, personas).post(reverse("couple_status", args=[mix["dewi"].pk]), {
+        "status": "pil", "place": "pemerintah", "since": today.isoformat(), "next": back,
+    })
+    assert response.url == back
+    response = client.post(reverse("couple_status", args=[mix["euis"].pk]), {
+        "status": "pil", "place": "pemerintah", "since": today.isoformat(), "next": "https://example.com/",
+    })
+    assert response.url == reverse("register", args=[RT])
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"status": "pil", "place": "", "since": "2024-01-01"}, "Tempat pelayanan wajib diisi untuk metode KB."),
+    ({"status": "pil", "place": "pemerintah", "since": "31-02-2024"}, "Sejak tanggal: Masukkan tanggal yang valid."),
+    ({"status": "pil", "place": "pemerintah", "since": "9999-01-01"}, "tidak boleh sesudah hari ini."),
+    ({"status": "pil", "place": "pemerintah", "since": "1990-01-01"}, "tidak boleh sebelum tanggal terdaftar"),
+    ({"status": "x", "place": "bulan", "since": ""}, "Status: Masukkan pilihan yang valid."),
+])
+def test_bad_input_on_the_status_page_names_the_field(client, personas, mix, data, message):
+    response = login(client, personas).post(reverse("couple_status", args=[mix["dewi"].pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert mix["dewi"].statuses.count() == 1
+
+
+def test_a_couple_leaves_the_register(client, personas, mix, today):
+    couple = mix["fitri"]
+    response = login(client, personas).post(reverse("couple_leave", args=[couple.pk]), {
+        "left_on": today.isoformat(), "left_reason": "cerai",
+    })
+    assert response.status_code == 302 and response.url == reverse("register", args=[RT])
+    couple.refresh_from_db()
+    assert (couple.left_on, couple.left_reason) == (today, "cerai")
+    listing = client.get(response.url)
+    assert listing.context["counts"]["pus"] == 6
+    assert "Fitri" in names(client.get(response.url, {"left": "on"}))
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"left_on": "", "left_reason": "cerai"}, "Tanggal keluar: Bidang ini tidak boleh kosong."),
+    ({"left_on": "2024-99-01", "left_reason": "cerai"}, "Tanggal keluar: Masukkan tanggal yang valid."),
+    ({"left_on": "1990-01-01", "left_reason": "cerai"}, "tidak boleh sebelum tanggal terdaftar"),
+    ({"left_on": "2024-01-01", "left_reason": "kabur"}, "Alasan keluar: Masukkan pilihan yang valid."),
+])
+def test_bad_input_on_the_leave_page_names_the_field(client, personas, mix, data, message):
+    response = login(client, personas).post(reverse("couple_leave", args=[mix["fitri"].pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("persona, shown", [
+    ("kader", "3214********0001"), ("pkb", "3214********0001"), ("opd", "3214********0001"), ("admin", NIK),
+])
+def test_the_nik_is_masked_for_everyone_but_admins(client, personas, mix, persona, shown):
+    body = login(client, personas, persona).get(reverse("couple_detail", args=[mix["cici"].pk])).content.decode()
+    assert shown in body
+    if persona != "admin":
+        assert NIK not in body
+
+
+def test_the_edit_form_keeps_the_hidden_nik_unless_it_is_replaced_or_removed(client, personas, mix):
+    couple = mix["cici"]
+    form = login(client, personas).get(reverse("couple_edit", args=[couple.pk])).content.decode()
+    assert NIK not in form and "3214********0001" in form
+    data = {
+        "wife_name": "Cici", "wife_birth_date": couple.wife_birth_date.isoformat(), "husband_name": "Dodi",
+        "children": "1", "registered_on": couple.registered_on.isoformat(), "nik": "",
+    }
+    client.post(reverse("couple_edit", args=[couple.pk]), data)
+    couple.refresh_from_db()
+    assert couple.nik == NIK
+    client.post(reverse("couple_edit", args=[couple.pk]), {**data, "remove_nik": "on"})
+    couple.refresh_from_db()
+    assert couple.nik == ""
+
+
+def test_the_admin_sees_the_full_nik_in_the_edit_form(client, personas, mix):
+    body = login(client, personas, "admin").get(reverse("couple_edit", args=[mix["cici"].pk])).content.decode()
+    assert f'value="{NIK}"' in body
+
+
+@pytest.mark.parametrize("name", ["couple_edit", "couple_status", "couple_leave"])
+def test_the_opd_reads_but_gets_403_on_write_pages(client, personas, mix, name):
+    login(client, personas, "opd")
+    url = reverse(name, args=[mix["ani"].pk])
+    assert client.get(reverse("couple_detail", args=[mix["ani"].pk])).status_code == 200
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"status": "pil", "place": "swasta", "since": "2024-01-01"}).status_code == 403
+    assert client.post(reverse("couple_add", args=[RT]), add_form()).status_code == 403
+    assert not Couple.objects.filter(wife_name="Nining").exists()
+
+
+def test_the_opd_sees_no_add_or_status_buttons(client, personas, mix):
+    body = login(client, personas, "opd").get(reverse("register", args=[RT])).content.decode()
+    assert reverse("couple_add", args=[RT]) not in body
+    assert reverse("couple_status", args=[mix["ani"].pk]) not in body
+
+
+@pytest.mark.parametrize("name", ["couple_detail", "couple_edit", "couple_status", "couple_leave"])
+def test_a_couple_outside_the_scope_is_404(client, personas, mix, name):
+    url = reverse(name, args=[mix["other"].pk])
+    assert login(client, personas).get(url).status_code == 404
+    assert client.post(url, {"left_on": "2024-01-01", "left_reason": "cerai"}).status_code == 404
+    assert login(client, personas, "outsider").get(reverse(name, args=[mix["ani"].pk])).status_code == 404
+    assert login(client, personas, "admin").get(reverse(name, args=[987654])).status_code == 404
+
+
+def test_every_page_needs_a_login(client, mix):
+    for url in [reverse("register", args=[RT]), reverse("couple_detail", args=[mix["ani"].pk])]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
