@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
 from cadres import scope
@@ -18,3 +19,9 @@ class PasswordChange(auth_views.PasswordChangeView):
     def form_valid(self, form):
         form.user.must_change_password = False  # saved with the new password
         return super().form_valid(form)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer after too many failures: the login form again, saying why."""
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
+    return render(request, "registration/login.html", {"form": form, "locked_out": True})

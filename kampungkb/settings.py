@@ -1,6 +1,7 @@
 """Settings, all read from the environment (CONTRACT §0), with safe development defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
+    "csp",
     "cadres",
     "reports",
 ]
@@ -57,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "cadres.middleware.PasswordChangeRequiredMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kampungkb.urls"
@@ -87,6 +92,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cadres.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -130,6 +139,32 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Login throttling: 5 failures for one username from one address lock it for 15 minutes; the
+# login form says so (CONTRACT §6: a refused login re-renders the form).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cadres.views.locked_out"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# No inline script anywhere: page data goes through `json_script`, code through static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Style attributes (bar widths, WeasyPrint-free pages) are harmless enough to allow.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # HTTPS=1 when served behind a TLS-terminating proxy (CONTRACT §0). Unset: plain HTTP works.
 if envbool("HTTPS", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -140,6 +175,9 @@ if envbool("HTTPS", False):
     SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
+    # Behind the proxy the client's address is the proxy's last hop in X-Forwarded-For.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 1)
 
 # Demo accounts made by seed_demo need not change their password (issue: trust).
 DEMO_ACCOUNTS_MUST_CHANGE_PASSWORD = envbool("DEMO_ACCOUNTS_MUST_CHANGE_PASSWORD", False)
@@ -150,3 +188,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The letterhead and signature block of recap PDFs (rekap.pdf): the OPD KB and its head.
+# OPD_PLACE is where the recap is signed; empty: the unit's kabupaten/kota ("Purwakarta").
+# OPD_HEAD_TITLE empty: "Kepala " + OPD_NAME. OPD_HEAD_NAME empty leaves a line to sign by hand.
+OPD_NAME = os.environ.get("OPD_NAME", "Dinas Pengendalian Penduduk dan Keluarga Berencana")
+OPD_ADDRESS = os.environ.get("OPD_ADDRESS", "")
+OPD_PLACE = os.environ.get("OPD_PLACE", "")
+OPD_HEAD_TITLE = os.environ.get("OPD_HEAD_TITLE", "")
+OPD_HEAD_NAME = os.environ.get("OPD_HEAD_NAME", "")
+OPD_HEAD_NIP = os.environ.get("OPD_HEAD_NIP", "")

@@ -70,3 +70,47 @@ def test_not_found_pages_are_in_indonesian_and_name_nothing(client, personas):
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.content.decode()
     assert "32.14.02.2001" not in response.content.decode()
+
+
+def test_five_failures_lock_the_username_for_15_minutes(client, personas):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "pkb", "password": "salah"})
+    response = client.post("/accounts/login/", {"username": "pkb", "password": PASSWORD})
+    assert response.status_code == 200  # the form again, not a session
+    assert "dikunci selama 15 menit" in response.content.decode()
+    assert 'name="password"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lockout_is_per_username(client, personas):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "pkb", "password": "salah"})
+    response = client.post("/accounts/login/", {"username": "opd", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_the_lockout_ends_after_15_minutes(client, personas):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "pkb", "password": "salah"})
+    AccessAttempt.objects.update(attempt_time=F_minutes_ago(16))
+    response = client.post("/accounts/login/", {"username": "pkb", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def F_minutes_ago(minutes):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    return timezone.now() - timedelta(minutes=minutes)
+
+
+def test_pages_carry_a_strict_content_security_policy(client, personas):
+    client.force_login(personas["pkb"].user)
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline' " not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"

@@ -136,7 +136,8 @@ def test_it_creates_one_account_per_role_with_its_units(db):
 ])
 def test_the_demo_logins_work_and_list_their_unit(client, db, username, shown):
     seed()
-    assert client.login(username=username, password=DEMO_PASSWORD)
+    # Through the real login form (django-axes wants the request, as a browser sends it).
+    assert client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
     response = client.get("/")
     assert response.status_code == 200
     assert shown in response.content.decode()

@@ -32,6 +32,15 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "locale": "id-ID"}
 
 
+@pytest.fixture(autouse=True)
+def no_csp_violations(page):
+    """Fails a browser test whose pages broke the Content-Security-Policy (an inline script)."""
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    yield
+    assert violations == []
+
+
 @pytest.fixture
 def login(live_server, page):
     def login_as(user):
