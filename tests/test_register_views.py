@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cadres.models import Couple
 from cadres.register_queries import years_before
@@ -370,3 +371,33 @@ def test_every_page_needs_a_login(client, mix):
     for url in [reverse("register", args=[RT]), reverse("couple_detail", args=[mix["ani"].pk])]:
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_add_form_starts_from_today(client, personas, tree, today):
+    body = login(client, personas).get(reverse("couple_add", args=[RT])).content.decode()
+    assert f'name="registered_on" value="{today.isoformat()}"' in body
+    assert 'type="date"' in body
+
+
+def test_an_edit_needs_a_reason_with_a_leaving_date(client, personas, mix, today):
+    couple = mix["ani"]
+    data = {
+        "wife_name": "Ani", "wife_birth_date": couple.wife_birth_date.isoformat(), "husband_name": "Asep",
+        "children": "3", "registered_on": couple.registered_on.isoformat(), "left_on": today.isoformat(),
+    }
+    response = login(client, personas).post(reverse("couple_edit", args=[couple.pk]), data)
+    assert response.status_code == 200
+    assert "Alasan keluar: Isi alasan keluar dari register." in response.content.decode()
+
+
+def test_the_history_names_who_changed_the_status_and_skips_relinking(client, personas, mix, today):
+    couple = mix["dewi"]
+    login(client, personas, "pkb").post(reverse("couple_status", args=[couple.pk]), {
+        "status": "pil", "place": "swasta", "since": today.isoformat(),
+    })
+    history = login(client, personas).get(reverse("couple_detail", args=[couple.pk])).context["history"]
+    assert [(str(entry["what"]), entry["who"] and entry["who"].username) for entry in history] == [
+        (f"Status Pil (Swasta) sejak {date_format(today, 'j M Y')} dicatat", "pkb"),
+        (f"Status IAT (ingin anak ditunda) sejak {date_format(couple.registered_on, 'j M Y')} dicatat", None),
+        ("Pasangan didaftarkan", None),
+    ]

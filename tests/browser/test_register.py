@@ -31,6 +31,7 @@ def test_a_kader_adds_a_couple_and_changes_its_status_in_two_taps(personas, logi
     assert fits_the_phone(page)
 
     page.click("text=Tambah pasangan")
+    page.wait_for_url(f"**/register/{RT}/tambah/")
     assert fits_the_phone(page)
     page.fill("input[name=wife_name]", "Nining")
     page.fill("input[name=wife_birth_date]", "1996-03-14")
@@ -48,6 +49,7 @@ def test_a_kader_adds_a_couple_and_changes_its_status_in_two_taps(personas, logi
 
     couple = Couple.objects.get(wife_name="Nining")
     page.locator(f"a[href^='/pasangan/{couple.pk}/status/']").click()
+    page.wait_for_url(f"**/pasangan/{couple.pk}/status/**")
     assert fits_the_phone(page)
     page.get_by_text("Suntik", exact=True).click()  # tap 1: the status (the place is pre-filled)
     page.get_by_role("button", name="Simpan status").click()  # tap 2: confirm
@@ -69,6 +71,7 @@ def test_bad_input_shows_messages_and_the_filters_fit_the_phone(personas, login,
     page.fill("input[name=husband_name]", "Ujang")
     page.select_option("select[name=status]", "pil")
     page.get_by_role("button", name="Simpan", exact=True).click()
+    page.wait_for_selector(".form-error-list")
     errors = page.locator(".form-error-list").inner_text()
     assert "Tanggal lahir istri: Bidang ini tidak boleh kosong." in errors
     assert "Tempat pelayanan: Tempat pelayanan wajib diisi untuk metode KB." in errors
@@ -78,7 +81,8 @@ def test_bad_input_shows_messages_and_the_filters_fit_the_phone(personas, login,
     page.locator(".register-filters summary").click()
     page.check("input[name=left]")
     page.get_by_role("button", name="Terapkan").click()
-    assert "left=on" in page.url
+    page.wait_for_url("**left=on**")
+    assert page.locator(".register-filters input[name=left]").is_checked()
     assert fits_the_phone(page)
 
 
