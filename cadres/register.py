@@ -7,6 +7,7 @@ Writes go through `couple_add` and `couple_status_set`, which keep the derived c
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Couple, CoupleStatus
 from reports.indicators import METHODS
@@ -80,8 +81,8 @@ def _years_between(start: datetime.date, end: datetime.date) -> int:
 
 
 RISK_LABELS = {
-    "muda": "istri < 20 tahun",
-    "tua": "istri > 35 tahun",
-    "banyak": "anak > 2",
-    "dekat": "anak terkecil < 2 tahun",
+    "muda": _("istri < 20 tahun"),
+    "tua": _("istri > 35 tahun"),
+    "banyak": _("anak > 2"),
+    "dekat": _("anak terkecil < 2 tahun"),
 }

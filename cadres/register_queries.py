@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cadres import codes
 from cadres.models import Couple, CoupleStatus, Unit
-from cadres.models.register import PLACE_CHOICES, PUS_MAX_AGE, STATUS_LABELS
+from cadres.models.register import PLACE_CHOICES, PUS_MAX_AGE, STATUS_LABELS, years_before
 from cadres.register import RISK_LABELS, risk_flags
 from reports.indicators import METHODS, MKJP, NON_MKJP, NON_USERS, UNMET_NEED, percent
 
@@ -33,14 +33,6 @@ _COUNTS = {
     "mkjp": Count("pk", filter=Q(status__in=MKJP)),
     "unmet_need": Count("pk", filter=Q(status__in=UNMET_NEED)),
 }
-
-
-def years_before(on: datetime.date, years: int) -> datetime.date:
-    """The same day `years` earlier (28 February for a 29 February), as `birthday_bounds` does."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:
-        return on.replace(year=on.year - years, day=28)
 
 
 def _in_force(code: str, on: datetime.date):

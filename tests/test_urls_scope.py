@@ -19,8 +19,10 @@ PERSONAL = {"home", "password_change", "password_change_done"}
 POST_ONLY = {"logout"}
 # Scoped pages that change something: readers who may not write (the OPD) get 403 inside.
 WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave"}
+# Scoped pages only some roles may open, even inside their scope: the others get 403 there.
+ROLE_PAGES = {name: {"pkb", "admin"} for name in ("report_verify", "report_verify_all", "report_return", "report_reopen")}
 # Scoped pages whose <code> must be an RT: sampled with the first RT under the persona's unit.
-RT_PAGES = {"couple_add"}
+RT_PAGES = {"couple_add", "report", "report_verify", "report_return", "report_reopen"}
 # URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit.
 SCOPED_KWARGS = {"code", "pk"}
 PERIOD = "2020-11"
@@ -76,7 +78,7 @@ def test_every_url_is_classified():
 
 def test_there_are_scoped_urls_to_check():
     assert {"dashboard", "register", "couple_detail"} <= set(scoped_names())
-    assert WRITE_PAGES | RT_PAGES <= set(scoped_names()), "WRITE_PAGES and RT_PAGES name scoped URLs"
+    assert WRITE_PAGES | RT_PAGES | set(ROLE_PAGES) <= set(scoped_names()), "these sets name scoped URLs"
 
 
 @pytest.fixture
@@ -119,7 +121,8 @@ def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, nam
     assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
 
     client.force_login(persona.user)
-    inside = 403 if name in WRITE_PAGES and persona_name == "opd" else 200
+    refused = (name in WRITE_PAGES and persona_name == "opd") or persona_name not in ROLE_PAGES.get(name, {persona_name})
+    inside = 403 if refused else 200
     assert client.get(sample_url(name, persona.inside)).status_code == inside
     if persona.outside:
         response = client.get(sample_url(name, persona.outside))
@@ -155,3 +158,8 @@ def test_the_home_page_links_to_the_current_month(client, personas):
     assert f"/wilayah/32.14.01.2001/{period_str(current_period())}/" in body
     assert f"/wilayah/32.14.01.2002/{period_str(current_period())}/" in body
     assert "32.14.02" not in body
+
+
+def test_the_home_page_links_to_the_register_of_each_unit(client, personas):
+    client.force_login(personas["kader"].user)
+    assert "/register/32.14.01.2001.001.001/" in client.get("/").content.decode()

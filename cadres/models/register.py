@@ -30,16 +30,17 @@ def validate_nik(value):
         raise ValidationError(_("NIK harus 16 angka yang sah."), code="invalid_nik")
 
 
+def years_before(on: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier (28 February for a 29 February)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
 def birthday_bounds(on: datetime.date) -> tuple[datetime.date, datetime.date]:
     """Birth dates (after, on or before) of a wife aged 15–49 on a date: she counts as PUS."""
-
-    def years_before(years):
-        try:
-            return on.replace(year=on.year - years)
-        except ValueError:  # 29 February
-            return on.replace(year=on.year - years, day=28)
-
-    return years_before(PUS_MAX_AGE + 1), years_before(PUS_MIN_AGE)
+    return years_before(on, PUS_MAX_AGE + 1), years_before(on, PUS_MIN_AGE)
 
 
 class LeaveReason(models.TextChoices):
