@@ -5,4 +5,6 @@ from reports import views
 urlpatterns = [
     path("wilayah/<code:code>/<period:period>/", views.dashboard, name="dashboard"),
     path("wilayah/<code:code>/<period:period>/rekap.json", views.recap_json, name="recap_json"),
+    path("wilayah/<code:code>/<period:period>/rekap.pdf", views.recap_pdf_download, name="recap_pdf"),
+    path("wilayah/<code:code>/<period:period>/rekap.xlsx", views.recap_xlsx_download, name="recap_xlsx"),
 ]

@@ -1,23 +1,49 @@
+"""The dashboard of a unit and month, and its recap as JSON, PDF and workbook (CONTRACT §6)."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from cadres import scope
-from reports.periods import period_label, period_str
+from reports.dashboard import dashboard_for
+from reports.exports.pdf import recap_pdf
+from reports.exports.tables import child_level_title, sort_headers, unit_title
+from reports.exports.xlsx import XLSX_TYPE, recap_xlsx
+from reports.periods import add_months, current_period, parse_period, period_label, period_str
 from reports.recap import recap_for, to_jsonable
 
 
 @login_required
 def dashboard(request, code, period):
     unit = scope.unit_for_reading(request.user, code)
+    if "bulan" in request.GET:
+        return _to_month(request, unit, request.GET["bulan"])
+    sort = request.GET.get("sort", "")
     context = {
         "unit": unit,
-        "children": unit.children.all(),
+        "unit_title": unit_title(unit.code, unit.name),
         "ancestors": [a for a in unit.ancestors() if scope.can_see(request.user, a.code)],
         "period": period_str(period),
         "period_label": period_label(period),
+        "previous_period": period_str(add_months(period, -1)),
+        "next_period": period_str(add_months(period, 1)) if period < current_period() else None,
+        "sort": sort,
+        "headers": sort_headers(sort),
+        "child_level": child_level_title(unit.level),
+        **dashboard_for(unit, period, sort),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _to_month(request, unit, month):
+    """The month picker's GET form: on to that month's dashboard, or back with a message."""
+    try:
+        return redirect("dashboard", unit.code, period_str(parse_period(month)))
+    except ValueError:
+        messages.error(request, _("Bulan %(month)s tidak sah: pilih bulan dan tahun.") % {"month": month[:20]})
+        return redirect(request.path)
 
 
 @login_required
@@ -25,3 +51,25 @@ def recap_json(request, code, period):
     unit = scope.unit_for_reading(request.user, code)
     recap = to_jsonable(recap_for(unit, period))
     return JsonResponse(recap, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def recap_pdf_download(request, code, period):
+    unit = scope.unit_for_reading(request.user, code)
+    return _attachment(recap_pdf(unit, period), "application/pdf", unit, period, "pdf")
+
+
+@login_required
+def recap_xlsx_download(request, code, period):
+    unit = scope.unit_for_reading(request.user, code)
+    return _attachment(recap_xlsx(unit, period), XLSX_TYPE, unit, period, "xlsx")
+
+
+def recap_filename(unit, period, extension):
+    return f"rekap-{unit.code}-{period_str(period)}.{extension}"
+
+
+def _attachment(content, content_type, unit, period, extension):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{recap_filename(unit, period, extension)}"'
+    return response

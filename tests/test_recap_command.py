@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from openpyxl import load_workbook
 
 from cadres.models import Unit
 from reports.periods import parse_period
@@ -71,8 +72,8 @@ def test_it_writes_the_file_given_with_o(desa, tmp_path):
         (["abc", "2020-11"], "kode wilayah 'abc' tidak sah (contoh: 32.14.01.2001.003.002)"),
         (["32.14.01.2001", "2020-13"], "periode '2020-13' bukan bulan yang sah"),
         (["32.14.01.2001", "abc"], "periode 'abc' harus berbentuk YYYY-MM"),
-        (["32.14.01.2001", "2020-11", "--format", "xlsx", "-o", "x.xlsx"], "format xlsx belum tersedia"),
-        (["32.14.01.2001", "2020-11", "--format", "pdf"], "format pdf belum tersedia"),
+        (["32.14.01.2001", "2020-11", "--format", "xlsx"], "format xlsx perlu berkas keluaran: -o FILE"),
+        (["32.14.01.2001", "2020-11", "--format", "pdf"], "format pdf perlu berkas keluaran: -o FILE"),
         (["32.14.01.2001", "2020-11", "--format", "csv"], "format 'csv' tidak dikenal (pilih json, xlsx atau pdf)"),
         (["32.14.01.2001", "2020-11", "--source", "x"], "sumber 'x' tidak dikenal (pilih reports atau register)"),
     ],
@@ -94,3 +95,31 @@ def test_from_the_shell_a_bad_period_is_one_line_without_traceback():
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.strip() == "periode '2020-13' bukan bulan yang sah"
+
+
+def test_it_writes_the_workbook_with_format_xlsx(desa, tmp_path):
+    target = tmp_path / "rekap.xlsx"
+    stdout, _ = run("32.14.01.2001", "2020-11", "--format", "xlsx", "-o", str(target))
+    assert stdout == f"Rekap 32.14.01.2001 2020-11 ditulis ke {target}.\n"
+    workbook = load_workbook(target)
+    assert workbook.sheetnames == ["Rekap", "Metode x Tempat", "Laporan RT"]
+    totals = [cell.value for cell in list(workbook["Rekap"].iter_rows(min_row=5))[-1]]
+    assert totals[:5] == ["32.14.01.2001", "Jumlah", 40, 24, 0.6]
+
+
+def test_it_writes_the_pdf_with_format_pdf(desa, tmp_path):
+    target = tmp_path / "rekap.pdf"
+    stdout, _ = run("32.14.01.2001", "2020-11", "--format", "pdf", "-o", str(target))
+    assert stdout == f"Rekap 32.14.01.2001 2020-11 ditulis ke {target}.\n"
+    assert target.read_bytes().startswith(b"%PDF-")
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert "November 2020" in text and "60,00%" in text
+
+
+def test_the_files_can_come_from_the_register(desa, tmp_path):
+    for format in ("xlsx", "pdf"):
+        stdout, _ = run("32.14.01.2001", "2020-11", "--source", "register", "--format", format,
+                        "-o", str(tmp_path / f"rekap.{format}"))
+        assert stdout.startswith("Rekap 32.14.01.2001 2020-11 ditulis ke")
+    sheet = load_workbook(tmp_path / "rekap.xlsx")["Rekap"]
+    assert "sumber: register PUS" in sheet["A2"].value

@@ -1,5 +1,6 @@
 """`recap CODE PERIOD [--source …] [--format …] [-o FILE]`: the recap of CONTRACT §5 for a unit
-and month, as JSON on standard output or in a file.
+and month, as JSON on standard output or in a file, or as the workbook or PDF of the web
+(`rekap.xlsx`, `rekap.pdf`), which need `-o FILE`.
 
 Bad input gets one Indonesian line on standard error and status 1, never a traceback.
 """
@@ -11,6 +12,8 @@ from django.core.management.base import BaseCommand
 
 from cadres import codes
 from cadres.models import Unit
+from reports.exports.pdf import recap_pdf
+from reports.exports.xlsx import write_recap_xlsx
 from reports.periods import parse_period
 from reports.recap import SOURCES, recap_for, to_jsonable
 
@@ -19,7 +22,7 @@ KNOWN_SOURCES = ("reports", "register")
 
 
 class Command(BaseCommand):
-    help = "Rekap satu wilayah untuk satu bulan (JSON), dari laporan bulanan yang sudah dikirim."
+    help = "Rekap satu wilayah untuk satu bulan (JSON, xlsx atau PDF), dari laporan bulanan atau register."
 
     def add_arguments(self, parser):
         parser.add_argument("code", metavar="KODE", help="kode wilayah, mis. 32.14.01.2001")
@@ -31,26 +34,39 @@ class Command(BaseCommand):
 
     def handle(self, *args, code, period, source, format, output, **options):
         try:
-            unit, month = self.parse(code, period, source, format)
+            unit, month = self.parse(code, period, source, format, output)
         except ValueError as error:
             self.fail(str(error))
-        text = json.dumps(to_jsonable(recap_for(unit, month, source)), ensure_ascii=False, indent=2)
-        if not output:
-            self.stdout.write(text)
+        if format == "json" and not output:
+            self.stdout.write(self.json_text(unit, month, source))
             return
         try:
-            with open(output, "w", encoding="utf-8") as file:
-                file.write(text + "\n")
+            self.write(output, format, unit, month, source)
         except OSError as error:
             self.fail(f"tidak bisa menulis {output}: {error.strerror}")
         self.stdout.write(f"Rekap {unit.code} {period} ditulis ke {output}.")
 
-    def parse(self, code, period, source, format):
+    def json_text(self, unit, month, source):
+        return json.dumps(to_jsonable(recap_for(unit, month, source)), ensure_ascii=False, indent=2)
+
+    def write(self, output, format, unit, month, source):
+        if format == "xlsx":
+            with open(output, "wb") as file:
+                write_recap_xlsx(file, unit, month, source)
+        elif format == "pdf":
+            content = recap_pdf(unit, month, source)
+            with open(output, "wb") as file:
+                file.write(content)
+        else:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(self.json_text(unit, month, source) + "\n")
+
+    def parse(self, code, period, source, format, output):
         """The unit and the month; ValueError with the Indonesian line for anything else."""
         if format not in FORMATS:
             raise ValueError(f"format {format!r} tidak dikenal (pilih json, xlsx atau pdf)")
-        if format != "json":
-            raise ValueError(f"format {format} belum tersedia")
+        if format != "json" and not output:
+            raise ValueError(f"format {format} perlu berkas keluaran: -o FILE")
         if source not in KNOWN_SOURCES:
             raise ValueError(f"sumber {source!r} tidak dikenal (pilih reports atau register)")
         if source not in SOURCES:
