@@ -31,3 +31,8 @@ test-browser: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Screenshots of the dashboard (phone and desktop) and of the recap PDF's first page, on the demo
+# data, into docs/screenshots/ for reviewers.
+screenshots: $(STAMP)
+	SCREENSHOTS=1 scripts/test.sh browser tests/browser/test_screenshots.py

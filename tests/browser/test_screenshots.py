@@ -1,0 +1,110 @@
+"""Screenshots of what users see, on the demo data: the dashboard on a 360 px phone and on a
+desktop, and the first page of the recap PDF as the OPD downloads it.
+
+`make screenshots` (SCREENSHOTS=1) writes them to docs/screenshots/ for reviewers; otherwise they
+go to a temporary directory and the test only checks them.
+"""
+
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from cadres.demo import DEMO_PASSWORD
+from reports.periods import current_period, period_str
+
+ROOT = Path(__file__).resolve().parents[2]
+DESKTOP = {"width": 1280, "height": 800}
+PDF_DPI = 100
+A4_AT_100_DPI = (827, 1170)  # 210 × 297 mm, rounded up by pdftoppm
+
+
+@pytest.fixture
+def out_dir(tmp_path):
+    if os.environ.get("SCREENSHOTS") == "1":
+        folder = ROOT / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("seed_demo", stdout=io.StringIO())
+    return f"/{period_str(current_period())}/"
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="id-ID", reduced_motion="reduce")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def open_dashboard(page, live_server, code, month):
+    page.goto(f"{live_server.url}/wilayah/{code}{month}")
+    # dashboard.js shows the chart boxes once Chart.js has drawn (no animation: reduced motion).
+    page.wait_for_selector("#trend-chart-box:not([hidden])")
+    page.wait_for_selector("#methods-chart-box:not([hidden])")
+
+
+def shoot(page, path: Path, width: int):
+    page.screenshot(path=path, full_page=True)
+    image = Image.open(path)
+    assert image.width == width and image.height >= page.viewport_size["height"]
+
+
+def test_the_desa_dashboard_on_a_phone(demo, live_server, page, out_dir):
+    page.emulate_media(reduced_motion="reduce")
+    log_in(page, live_server, "pkb")
+    open_dashboard(page, live_server, "32.14.02.2001", demo)
+    assert page.locator("h1").inner_text().startswith("Desa Campaka")
+    assert page.locator("[data-kpi=cpr]").inner_text().endswith("%")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the table scrolls, not the page
+    shoot(page, out_dir / "dashboard-desa-360.png", 360)
+
+
+@pytest.mark.parametrize("username, code, name", [
+    ("pkb", "32.14.02.2001", "dashboard-desa-1280.png"),
+    ("opd", "32.14", "dashboard-kabupaten-1280.png"),
+])
+def test_the_dashboard_on_a_desktop(demo, live_server, desktop, out_dir, username, code, name):
+    log_in(desktop, live_server, username)
+    open_dashboard(desktop, live_server, code, demo)
+    assert desktop.locator(".children-table tbody tr").count() > 1
+    shoot(desktop, out_dir / name, DESKTOP["width"])
+
+
+def test_the_first_page_of_the_recap_pdf(demo, live_server, desktop, out_dir, tmp_path):
+    log_in(desktop, live_server, "pkb")
+    open_dashboard(desktop, live_server, "32.14.02.2001", demo)
+    with desktop.expect_download() as download:
+        desktop.click("text=Unduh PDF")
+    assert download.value.suggested_filename == f"rekap-32.14.02.2001-{demo.strip('/')}.pdf"
+    pdf = tmp_path / "rekap.pdf"
+    download.value.save_as(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(PDF_DPI), "-f", "1", "-l", "1", "-singlefile", str(pdf),
+         str(out_dir / "rekap-pdf-desa")],
+        check=True,
+    )
+    image = Image.open(out_dir / "rekap-pdf-desa.png")
+    assert image.size == A4_AT_100_DPI
+    # Not a blank page: the letterhead and tables put dark pixels on it.
+    assert image.convert("L").getextrema()[0] < 64
