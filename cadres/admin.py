@@ -6,9 +6,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from cadres import codes
-from cadres.models import Cadre, Institution, Role, Unit, User
+from cadres.models import Cadre, Couple, CoupleStatus, ExportLog, Institution, Role, Unit, User
 from cadres.models.wilayah import LEVEL_LABELS
 
 
@@ -171,3 +172,49 @@ class UserAdmin(DjangoUserAdmin):
             # As in `account_save`: the admin role is what opens these screens.
             obj.is_staff = obj.is_superuser = obj.role == Role.ADMIN
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Read-only: who downloaded which register rows, and when."""
+
+    list_display = ["at", "user", "kind", "unit_code", "rows", "address"]
+    list_filter = ["kind", "at"]
+    search_fields = ["user__username", "unit_code"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CoupleStatusInline(admin.TabularInline):
+    model = CoupleStatus
+    extra = 0
+    fields = ["since", "status", "place", "is_pb", "until"]
+    readonly_fields = ["since", "status", "place", "is_pb", "until"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # statuses change through the register screens, which keep PB and `until` right
+
+
+class CoupleKecamatanFilter(KecamatanFilter):
+    unit_field = "rt__code"
+
+
+@admin.register(Couple)
+class CoupleAdmin(SimpleHistoryAdmin):
+    """The register for admins: search, and each couple's full change history (who and when)."""
+
+    list_display = ["wife_name", "husband_name", "rt", "registered_on", "left_on"]
+    list_filter = [CoupleKecamatanFilter, "left_reason"]
+    search_fields = ["wife_name", "husband_name", "rt__code", "nik"]
+    autocomplete_fields = ["rt"]
+    inlines = [CoupleStatusInline]
+    list_select_related = ["rt"]

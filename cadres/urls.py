@@ -1,10 +1,11 @@
 from django.urls import path
 
-from cadres import register_views
+from cadres import export_views, register_views
 
 urlpatterns = [
     path("register/<code:code>/", register_views.register, name="register"),
     path("register/<code:code>/tambah/", register_views.couple_new, name="couple_add"),
+    path("register/<code:code>/unduh.xlsx", export_views.register_xlsx, name="register_xlsx"),
     path("pasangan/<int:pk>/", register_views.couple_detail, name="couple_detail"),
     path("pasangan/<int:pk>/ubah/", register_views.couple_edit, name="couple_edit"),
     path("pasangan/<int:pk>/status/", register_views.couple_status, name="couple_status"),

@@ -21,6 +21,8 @@ POST_ONLY = {"logout"}
 WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave"}
 # Scoped pages only some roles may open, even inside their scope: the others get 403 there.
 ROLE_PAGES = {name: {"pkb", "admin"} for name in ("report_verify", "report_verify_all", "report_return", "report_reopen")}
+# Register rows are personal data: the OPD, who works with recaps, may not download them.
+ROLE_PAGES["register_xlsx"] = {"kader", "pkb", "admin", "outsider"}
 # Scoped pages whose <code> must be an RT: sampled with the first RT under the persona's unit.
 RT_PAGES = {"couple_add", "report", "report_verify", "report_return", "report_reopen"}
 # URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit.
