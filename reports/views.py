@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from cadres import scope
@@ -38,9 +40,11 @@ def dashboard(request, code, period):
 
 
 def _to_month(request, unit, month):
-    """The month picker's GET form: on to that month's dashboard, or back with a message."""
+    """The month picker's GET form: on to that month's dashboard (same sort), or back with a message."""
+    sort = request.GET.get("sort")
     try:
-        return redirect("dashboard", unit.code, period_str(parse_period(month)))
+        url = reverse("dashboard", args=[unit.code, period_str(parse_period(month))])
+        return redirect(url + (f"?{urlencode({'sort': sort})}" if sort else ""))
     except ValueError:
         messages.error(request, _("Bulan %(month)s tidak sah: pilih bulan dan tahun.") % {"month": month[:20]})
         return redirect(request.path)

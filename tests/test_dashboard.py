@@ -142,6 +142,12 @@ def test_the_month_picker_goes_to_the_chosen_month(page, client):
     assert response.status_code == 302 and response.url == f"/wilayah/{DESA}/2020-10/"
 
 
+def test_the_month_picker_keeps_the_sort(page, client):
+    assert 'name="sort" value="-mkjp"' in page(f"{URL}?sort=-mkjp").content.decode()
+    response = client.get(f"{URL}?bulan=2020-10&sort=-mkjp")
+    assert response.url == f"/wilayah/{DESA}/2020-10/?sort=-mkjp"
+
+
 def test_a_bad_month_goes_back_with_a_message(page, client):
     response = client.get(f"{URL}?bulan=2020-13", follow=True)
     assert response.redirect_chain == [(URL, 302)]
