@@ -4,10 +4,16 @@ import io
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.core.management import call_command
 
 from cadres.models import Role, User
 from tests.factories import PASSWORD, make_user
+
+
+def login_request():
+    """django-axes checks every login against the request it came with."""
+    return RequestFactory().post("/accounts/login/")
 
 
 def run(*args, stdin="kata-sandi-awal\n"):
@@ -33,13 +39,13 @@ def test_it_creates_an_account_that_must_change_its_password(tree):
     siti = User.objects.get(username="siti")
     assert (siti.role, units_of(siti), siti.must_change_password) == ("kader", ["32.14.01.2001"], True)
     assert (siti.is_staff, siti.is_superuser, siti.is_active) == (False, False, True)
-    assert authenticate(username="siti", password="kata-sandi-awal") == siti
+    assert authenticate(login_request(), username="siti", password="kata-sandi-awal") == siti
 
 
 def test_the_password_is_the_first_line_without_its_line_ending_only(tree):
     run("siti", "--role", "kader", "--unit", "32.14.01.2001", "--password-stdin", stdin=" dua  kata \r\nbaris kedua\n")
 
-    assert authenticate(username="siti", password=" dua  kata ") is not None
+    assert authenticate(login_request(), username="siti", password=" dua  kata ") is not None
 
 
 def test_no_password_change_and_no_validators_for_a_short_common_password(tree):
@@ -51,7 +57,7 @@ def test_no_password_change_and_no_validators_for_a_short_common_password(tree):
     budi = User.objects.get(username="budi")
     assert (status, stdout) == (0, ["akun budi dibuat"])
     assert (budi.role, units_of(budi), budi.must_change_password) == ("pkb", ["32.14.01", "32.14.02"], False)
-    assert authenticate(username="budi", password="1234") == budi
+    assert authenticate(login_request(), username="budi", password="1234") == budi
 
 
 def test_an_admin_needs_no_unit_and_gets_the_admin_screens(tree):
@@ -70,8 +76,8 @@ def test_it_replaces_an_existing_accounts_role_units_and_password(tree):
 
     siti = User.objects.get(username="siti")
     assert (siti.role, units_of(siti), siti.must_change_password) == ("opd", ["32.14"], True)
-    assert authenticate(username="siti", password=PASSWORD) is None
-    assert authenticate(username="siti", password="sandi-baru") == siti
+    assert authenticate(login_request(), username="siti", password=PASSWORD) is None
+    assert authenticate(login_request(), username="siti", password="sandi-baru") == siti
     assert User.objects.count() == 1
 
 
@@ -106,7 +112,7 @@ def test_a_bad_request_gets_one_line_status_1_and_changes_nothing(tree, args, st
 
     siti = User.objects.get(username="siti")
     assert (siti.role, units_of(siti)) == ("kader", ["32.14.01.2001"])
-    assert authenticate(username="siti", password=PASSWORD) == siti
+    assert authenticate(login_request(), username="siti", password=PASSWORD) == siti
 
 
 def test_a_bad_request_creates_no_account(tree):
