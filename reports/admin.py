@@ -1,15 +1,18 @@
-"""The admin's lists of monthly reports and PPM targets, in Bahasa Indonesia.
+"""The admin's lists of monthly reports, PPM targets, closed periods and desa activities, in
+Bahasa Indonesia.
 
 Reports are entered by cadres and imported by the OPD; the admin mostly looks them up, so who
-sent and verified a report, and when, are read-only here.
+sent, verified or returned a report, and when, are read-only here (status changes belong to the
+workflow pages, which keep the rules and the history).
 """
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.indicators import NON_USERS, PA_FIELDS, PB_FIELDS
-from reports.models import MonthlyReport, PpmTarget
+from reports.models import ClosedPeriod, DesaActivityReport, MonthlyReport, PoktanActivity, PpmTarget
 
 
 @admin.register(MonthlyReport)
@@ -20,14 +23,16 @@ class MonthlyReportAdmin(SimpleHistoryAdmin):
     date_hierarchy = "period"
     list_select_related = ["rt"]
     raw_id_fields = ["rt"]
-    readonly_fields = ["submitted_at", "submitted_by", "verified_at", "verified_by", "updated_at", "version"]
+    readonly_fields = ["submitted_at", "first_submitted_at", "submitted_by", "verified_at", "verified_by",
+                       "returned_at", "returned_by", "return_comment", "corrections", "updated_at", "version"]
     fieldsets = [
         (None, {"fields": ["rt", "period", "status"]}),
         (_("PUS dan peserta KB aktif"), {"fields": ["pus", *PA_FIELDS]}),
         (_("Bukan peserta KB"), {"fields": list(NON_USERS)}),
         (_("Peserta KB baru"), {"fields": list(PB_FIELDS)}),
-        (_("Riwayat"), {"fields": ["submitted_at", "submitted_by", "verified_at", "verified_by",
-                                   "updated_at", "version"]}),
+        (_("Riwayat"), {"fields": ["submitted_at", "first_submitted_at", "submitted_by", "verified_at",
+                                   "verified_by", "returned_at", "returned_by", "return_comment",
+                                   "corrections", "updated_at", "version"]}),
     ]
 
 
@@ -42,3 +47,33 @@ class PpmTargetAdmin(admin.ModelAdmin):
     @admin.display(description=_("jumlah"))
     def total(self, target):
         return target.total
+
+
+@admin.register(ClosedPeriod)
+class ClosedPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "period", "closed_by", "closed_at"]
+    list_filter = [("period", admin.DateFieldListFilter)]
+    list_select_related = ["unit", "closed_by"]
+    raw_id_fields = ["unit"]
+    readonly_fields = ["closed_by", "closed_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.closed_by, obj.closed_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+class PoktanActivityInline(admin.TabularInline):
+    model = PoktanActivity
+    extra = 0
+    max_num = 5
+
+
+@admin.register(DesaActivityReport)
+class DesaActivityReportAdmin(SimpleHistoryAdmin):
+    list_display = ["desa", "period", "meetings", "kie_sessions", "updated_by", "updated_at"]
+    list_filter = [("period", admin.DateFieldListFilter)]
+    search_fields = ["desa__code", "desa__name"]
+    list_select_related = ["desa", "updated_by"]
+    raw_id_fields = ["desa"]
+    readonly_fields = ["updated_by", "updated_at", "version"]
+    inlines = [PoktanActivityInline]

@@ -1,7 +1,10 @@
-"""Monthly reports of an RT (one per RT and month) and yearly PPM targets of new users.
+"""Monthly reports of an RT (one per RT and month), yearly PPM targets of new users, periods
+closed by the OPD, and the PPKBD's monthly desa activities.
 
 The count fields carry the names of `reports.indicators.COUNT_FIELDS`, which are also the column
 names of the import file (CONTRACT §3), so that a row maps onto a report field for field.
+Every saved report balances (a CHECK), drafts included: a draft is a report not yet sent, not an
+unfinished form. Status changes go through `reports.workflow`.
 """
 
 from django.conf import settings
@@ -104,6 +107,20 @@ class MonthlyReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("diverifikasi oleh"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
+    # The first time it was sent: what "on time" is measured by (a return and a late resubmission
+    # do not make a report that arrived by day 3 late).
+    first_submitted_at = models.DateTimeField(_("pertama dikirim pada"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("dikembalikan pada"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dikembalikan oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    # The PKB's comment on a return, or the reason a verified report was reopened: the cadre sees it.
+    return_comment = models.TextField(_("catatan pengembalian"), blank=True)
+    # Numbers the cadre changed from the register's month: {field: {"register": n, "reason": text}}.
+    # The reported number is the field itself; the register's is kept as it was when saved, because
+    # the register may change later and the PKB judges the correction against what the cadre saw.
+    corrections = models.JSONField(_("koreksi dari register"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
     # Incremented on every change, so that a form can refuse to overwrite a newer version.
     version = models.PositiveIntegerField(_("versi"), default=1)
@@ -183,3 +200,118 @@ class PpmTarget(models.Model):
     @property
     def total(self):
         return sum(self.methods().values())
+
+
+class ClosedPeriod(models.Model):
+    """A month the OPD has closed for a kabupaten: its reports can no longer change."""
+
+    unit = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="closed_periods"
+    )
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan laporan."))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ditutup oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    closed_at = models.DateTimeField(_("ditutup pada"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period", "unit"]
+        verbose_name = _("periode ditutup")
+        verbose_name_plural = _("periode ditutup")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="closed_period_one_per_unit_and_month"),
+            models.CheckConstraint(
+                condition=Exact(Length("unit"), codes.CODE_LENGTHS["kabupaten"]),
+                name="closed_period_unit_is_a_kabupaten",
+                violation_error_message=_("Periode ditutup per kabupaten/kota."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.period:%Y-%m}"
+
+
+class PoktanKind(models.TextChoices):
+    """The poktan of a desa (DOMAIN.md); the keys are those of `cadres` institution kinds."""
+
+    BKB = "bkb", _("BKB")
+    BKR = "bkr", _("BKR")
+    BKL = "bkl", _("BKL")
+    UPPKA = "uppka", _("UPPKA")
+    PIK_R = "pik_r", _("PIK-R")
+
+
+# The numbers of one poktan in the PPKBD's report, in the order of the paper form.
+POKTAN_FIELDS = ("families_targeted", "members", "members_pus", "members_pus_kb", "meetings")
+
+
+class DesaActivityReport(models.Model):
+    """The desa part of the PPKBD's monthly report: meetings, KIE sessions, and one row per poktan
+    (`PoktanActivity`, always all five, written together by `reports.activities`)."""
+
+    desa = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="activity_reports"
+    )
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan laporan."))
+    meetings = count_field(_("pertemuan"))
+    kie_sessions = count_field(_("penyuluhan KIE"))
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diubah oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period", "desa"]
+        verbose_name = _("kegiatan desa")
+        verbose_name_plural = _("kegiatan desa")
+        constraints = [
+            models.UniqueConstraint(fields=["desa", "period"], name="activity_one_per_desa_and_month"),
+            models.CheckConstraint(
+                condition=Exact(Length("desa"), codes.CODE_LENGTHS["desa"]),
+                name="activity_unit_is_a_desa",
+                violation_error_message=_("Kegiatan desa hanya untuk wilayah tingkat desa/kelurahan."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.desa_id} {self.period:%Y-%m}"
+
+
+class PoktanActivity(models.Model):
+    report = models.ForeignKey(
+        DesaActivityReport, verbose_name=_("kegiatan desa"), on_delete=models.CASCADE, related_name="poktan"
+    )
+    kind = models.CharField(_("poktan"), max_length=10, choices=PoktanKind.choices)
+    families_targeted = count_field(_("keluarga sasaran"))
+    members = count_field(_("anggota"))
+    members_pus = count_field(_("anggota PUS"))
+    members_pus_kb = count_field(_("anggota PUS ber-KB"))
+    meetings = count_field(_("pertemuan"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "kind"]
+        verbose_name = _("kegiatan poktan")
+        verbose_name_plural = _("kegiatan poktan")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="poktan_activity_one_per_kind"),
+            models.CheckConstraint(
+                condition=Q(members_pus__lte=F("members")) & Q(members_pus_kb__lte=F("members_pus")),
+                name="poktan_members_nested",
+                violation_error_message=_("Anggota PUS ber-KB ≤ anggota PUS ≤ anggota."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} {self.get_kind_display()}"
+
+    def values(self) -> dict[str, int]:
+        return {field: getattr(self, field) for field in POKTAN_FIELDS}

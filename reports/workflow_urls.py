@@ -1,5 +1,17 @@
-"""URLs of the monthly report workflow: the cadre's form, the PKB's queue."""
+"""URLs of the monthly report workflow: the cadre's form, the PKB's queue and actions, the desa
+activities, and the OPD's closing of a month."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from reports import activity_views, workflow_views
+
+urlpatterns = [
+    path("laporan/<code:code>/<period:period>/", workflow_views.report, name="report"),
+    path("laporan/<code:code>/<period:period>/verifikasi/", workflow_views.report_verify, name="report_verify"),
+    path("laporan/<code:code>/<period:period>/kembalikan/", workflow_views.report_return, name="report_return"),
+    path("laporan/<code:code>/<period:period>/buka/", workflow_views.report_reopen, name="report_reopen"),
+    path("verifikasi/<code:code>/<period:period>/", workflow_views.verification_queue, name="verification_queue"),
+    path("verifikasi/<code:code>/<period:period>/semua/", workflow_views.report_verify_all, name="report_verify_all"),
+    path("kegiatan/<code:code>/<period:period>/", activity_views.desa_activities, name="desa_activities"),
+    path("periode/<code:code>/<period:period>/tutup/", activity_views.period_closing, name="period_closing"),
+]

@@ -1,0 +1,85 @@
+"""Pages of the desa's monthly activities (the PPKBD's form, sums above the desa) and of closing a
+month (the OPD of the kabupaten, or an admin)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cadres import scope
+from cadres.models import Role
+from reports import workflow
+from reports.activities import activity_values, desa_activity_save, desa_activity_sums, poktan_rows
+from reports.deadlines import closed_period_for, kabupaten_code, period_close, period_reopen
+from reports.forms import DesaActivityForm
+from reports.models import DesaActivityReport
+from reports.periods import period_label, period_str
+
+CLOSERS = (Role.OPD, Role.ADMIN)
+
+
+def _context(request, unit, period, **extra) -> dict:
+    return {
+        "unit": unit, "period": period_str(period), "period_label": period_label(period),
+        "ancestors": [a for a in unit.ancestors() if scope.can_see(request.user, a.code)],
+        "closed": closed_period_for(unit.code, period), **extra,
+    }
+
+
+@login_required
+def desa_activities(request, code, period):
+    unit = scope.unit_for_reading(request.user, code)
+    sums = desa_activity_sums(code, period)
+    context = _context(request, unit, period, sums=sums, poktan_rows=poktan_rows(sums))
+    if unit.level != "desa":
+        context["children"] = unit.children.all() if unit.level in ("provinsi", "kabupaten", "kecamatan") else []
+        return render(request, "reports/workflow/activities_sum.html", context)
+    if request.method == "POST" and not scope.can_write(request.user, code):
+        raise PermissionDenied
+    report = DesaActivityReport.objects.filter(desa=unit, period=period).prefetch_related("poktan").first()
+    context["report"] = report
+    status = 200
+    if request.method == "POST":
+        form = DesaActivityForm(request.POST)
+        if form.is_valid():
+            try:
+                desa_activity_save(desa=unit, period=period, values=form.values(),
+                                   version=form.cleaned_data["version"], by=request.user)
+            except workflow.StaleReport as stale:
+                data = request.POST.copy()
+                data["version"] = str(stale.version)
+                form = DesaActivityForm(data)
+                form.is_valid()
+                form.add_error(None, stale.message)
+                status = 409
+            except workflow.WorkflowError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Kegiatan desa disimpan."))
+                return redirect("desa_activities", code=code, period=period_str(period))
+        context["form"] = form
+    elif scope.can_write(request.user, code) and context["closed"] is None:
+        context["form"] = DesaActivityForm(initial={**activity_values(report), "version": report.version if report else 0})
+    return render(request, "reports/workflow/activities.html", context, status=status)
+
+
+@login_required
+def period_closing(request, code, period):
+    unit = scope.unit_for_reading(request.user, code)
+    kabupaten = kabupaten_code(code)
+    if kabupaten is None:
+        raise Http404
+    can_close = request.user.role in CLOSERS and scope.can_see(request.user, kabupaten)
+    if request.method == "POST":
+        if not can_close:
+            raise PermissionDenied
+        if request.POST.get("action") == "reopen":
+            period_reopen(kabupaten=kabupaten, period=period, by=request.user)
+            messages.success(request, _("Periode %(period)s dibuka lagi.") % {"period": period_label(period)})
+        else:
+            period_close(kabupaten=kabupaten, period=period, by=request.user)
+            messages.success(request, _("Periode %(period)s ditutup.") % {"period": period_label(period)})
+        return redirect("period_closing", code=code, period=period_str(period))
+    return render(request, "reports/workflow/closing.html", _context(request, unit, period, can_close=can_close))

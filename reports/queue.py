@@ -1,0 +1,154 @@
+"""The PKB's verification queue: the month's report of every RT below a unit, by status, with the
+numbers that look wrong flagged; and, above the desa, a summary per desa.
+
+Flags (issue 5): PUS or PA changed by more than 10% from the RT's report of the month before,
+new users (PB) reported beyond the growth of PA (some users dropped out, or PB is wrong), and
+counts the cadre corrected from the register.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext as _
+
+from cadres import codes
+from cadres.models import Unit
+from reports.deadlines import is_on_time
+from reports.indicators import PA_FIELDS, PB_FIELDS, percent
+from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
+from reports.periods import add_months
+from reports.templatetags.kb_format import persen
+
+MISSING = "missing"
+# The queue's order of statuses, with their labels: what is left to do first.
+STATUSES = {
+    MISSING: _("Belum ada"), ReportStatus.DRAFT: ReportStatus.DRAFT.label,
+    ReportStatus.SUBMITTED: ReportStatus.SUBMITTED.label, ReportStatus.RETURNED: ReportStatus.RETURNED.label,
+    ReportStatus.VERIFIED: ReportStatus.VERIFIED.label,
+}
+CHANGE_LIMIT = 10  # percent
+DESA_LENGTH = codes.CODE_LENGTHS["desa"]
+
+
+def pa_of(report: MonthlyReport) -> int:
+    return sum(getattr(report, name) for name in PA_FIELDS)
+
+
+def pb_of(report: MonthlyReport) -> int:
+    return sum(getattr(report, name) for name in PB_FIELDS)
+
+
+def _changed_too_much(label: str, now: int, before: int) -> str | None:
+    if now == before:
+        return None
+    change = percent(abs(now - before), before)
+    if change is not None and change <= CHANGE_LIMIT:
+        return None
+    return _("%(label)s berubah %(change)s dari bulan lalu (%(before)s → %(now)s).") % {
+        "label": label, "change": persen(change) if change is not None else _("dari 0"), "before": before, "now": now,
+    }
+
+
+def flags_for(report: MonthlyReport, previous: MonthlyReport | None) -> list[str]:
+    """What the PKB should look at twice in a report, given the RT's report of the month before."""
+    flags = []
+    if previous is not None:
+        pa_now, pa_before = pa_of(report), pa_of(previous)
+        for label, now, before in (("PUS", report.pus, previous.pus), ("PA", pa_now, pa_before)):
+            flag = _changed_too_much(label, now, before)
+            if flag:
+                flags.append(flag)
+        if 0 < pb_of(report) and pb_of(report) > pa_now - pa_before:
+            flags.append(_("PB (%(pb)s) lebih besar dari perubahan PA (%(change)+d).")
+                         % {"pb": pb_of(report), "change": pa_now - pa_before})
+    if report.corrections:
+        flags.append(_("%(n)s angka diubah dari register, dengan alasan.") % {"n": len(report.corrections)})
+    return flags
+
+
+@dataclass
+class QueueRow:
+    rt: Unit
+    report: MonthlyReport | None
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else MISSING
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    @property
+    def on_time(self) -> bool | None:
+        return is_on_time(self.report) if self.report else None
+
+    @property
+    def pa(self) -> int | None:
+        return pa_of(self.report) if self.report else None
+
+
+def rt_rows(code: str, period: datetime.date) -> list[QueueRow]:
+    """One row per RT below the unit, in code order (three queries)."""
+    rts = Unit.objects.subtree(code).at_level("rt").order_by("code")
+    reports = MonthlyReport.objects.in_subtree(code).select_related("submitted_by", "returned_by")
+    current = {report.rt_id: report for report in reports.filter(period=period)}
+    previous = {
+        report.rt_id: report
+        for report in MonthlyReport.objects.in_subtree(code).filter(period=add_months(period, -1))
+    }
+    rows = []
+    for rt in rts:
+        report = current.get(rt.code)
+        rows.append(QueueRow(rt, report, flags_for(report, previous.get(rt.code)) if report else []))
+    return rows
+
+
+def status_counts(rows: list[QueueRow]) -> dict[str, dict]:
+    """{status: {"label", "count"}} in queue order, for the rows given."""
+    counts = {key: {"label": label, "count": 0} for key, label in STATUSES.items()}
+    for row in rows:
+        counts[row.status]["count"] += 1
+    return counts
+
+
+@dataclass
+class DesaSummary:
+    desa: Unit
+    expected: int
+    counts: dict[str, int]
+
+    @property
+    def missing(self) -> int:
+        return self.expected - sum(self.counts.values())
+
+    def by_status(self) -> list[tuple[str, str, int]]:
+        return [(key, label, self.missing if key == MISSING else self.counts.get(key, 0))
+                for key, label in STATUSES.items()]
+
+
+def desa_summaries(code: str, period: datetime.date) -> list[DesaSummary]:
+    """Per desa below the unit: RTs expected and the month's reports by status (three queries)."""
+    desa = Unit.objects.subtree(code).at_level("desa").order_by("code")
+    expected = _expected_per_desa(code)
+    counts: dict[str, dict[str, int]] = {}
+    grouped = (
+        MonthlyReport.objects.filter(rt_subtree_q(code), period=period)
+        .annotate(desa=Substr("rt_id", 1, DESA_LENGTH)).values("desa", "status")
+        .annotate(n=Count("pk")).order_by()
+    )
+    for row in grouped:
+        counts.setdefault(row["desa"], {})[row["status"]] = row["n"]
+    return [DesaSummary(unit, expected.get(unit.code, 0), counts.get(unit.code, {})) for unit in desa]
+
+
+def _expected_per_desa(code: str) -> dict[str, int]:
+    grouped = (
+        Unit.objects.filter(code__startswith=code + ".").alias(length=Length("code"))
+        .filter(length=codes.CODE_LENGTHS["rt"])
+        .values(desa=Substr("code", 1, DESA_LENGTH)).annotate(n=Count("code")).order_by()
+    )
+    return {row["desa"]: row["n"] for row in grouped}

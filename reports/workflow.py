@@ -1,0 +1,261 @@
+"""The monthly report's life, one write function per step, each in one transaction:
+
+    (none) ─save─▶ draft ─submit─▶ submitted ─verify─▶ verified
+                     ▲                 │                 │
+                     └──── returned ◀──┴─return  reopen ─┘ (with a reason)
+
+The cadre saves and submits a draft or a returned report; a submitted or verified report is
+locked for them. PKB and admin verify, return (with a comment the cadre sees) and reopen a
+verified report (with a reason). Nothing changes in a month the OPD has closed. A refused
+write raises `WorkflowError` carrying the Indonesian message the page shows.
+
+No lost updates: a form carries the `version` it was opened at (0 when there was no report). A
+write first claims that version with a conditional UPDATE (`SET version = v + 1 WHERE version =
+v`), the first statement of its transaction: on PostgreSQL a concurrent claim waits for the row
+and then matches nothing; SQLite takes its write lock before anything is read. Nothing claimed:
+`StaleReport`, naming who changed the report and when. Then the instance is saved at v + 1, so
+that django-simple-history records that version with who and why.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cadres import scope
+from cadres.models import Role, Unit
+from reports.deadlines import closed_message, closed_period_for, kabupaten_code
+from reports.indicators import COUNT_FIELDS
+from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, balance_error
+from reports.periods import period_label
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+VERIFIERS = (Role.PKB, Role.ADMIN)
+COMMENT_MAX = 1000
+REASON_MAX = 200
+
+
+class WorkflowError(Exception):
+    """A refused write; `message` is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleReport(WorkflowError):
+    """Someone changed the report since the form was opened; `version` is the one saved now."""
+
+    def __init__(self, message: str, version: int):
+        super().__init__(message)
+        self.version = version
+
+
+def who(user) -> str:
+    if user is None:
+        return _("pengguna lain")
+    return user.get_full_name() or user.get_username()
+
+
+def _stale(rt_code: str, period: datetime.date) -> StaleReport:
+    latest = (
+        MonthlyReport.history.filter(rt_id=rt_code, period=period)
+        .select_related("history_user").order_by("-history_date", "-history_id").first()
+    )
+    if latest is None:
+        return StaleReport(_("Laporan ini sudah berubah sejak Anda membukanya. Muat ulang halaman."), 0)
+    message = _(
+        "Laporan ini sudah diubah oleh %(who)s pada %(when)s (versi %(version)s) setelah Anda membukanya. "
+        "Isian Anda belum disimpan dan masih ada di halaman ini: periksa, lalu simpan lagi bila memang benar."
+    ) % {
+        "who": who(latest.history_user),
+        "when": date_format(timezone.localtime(latest.history_date), "j F Y H:i"),
+        "version": latest.version,
+    }
+    return StaleReport(message, latest.version)
+
+
+def _claim(rt_code: str, period: datetime.date, version: int) -> MonthlyReport | None:
+    """The report, claimed at version + 1; None when `version` is 0 and there is still none."""
+    if version:
+        claimed = MonthlyReport.objects.filter(rt_id=rt_code, period=period, version=version).update(
+            version=version + 1
+        )
+        if claimed:
+            return MonthlyReport.objects.get(rt_id=rt_code, period=period)
+    elif not MonthlyReport.objects.filter(rt_id=rt_code, period=period).exists():
+        return None
+    raise _stale(rt_code, period)
+
+
+def _save(report: MonthlyReport, by, why: str) -> MonthlyReport:
+    report._history_user = by  # also outside a request (commands, tests)
+    report._change_reason = why[:100]
+    if report.pk:
+        report.save()
+        return report
+    try:
+        with transaction.atomic():
+            report.save(force_insert=True)
+    except IntegrityError:
+        # Two people opened an empty form; the other one saved first.
+        if MonthlyReport.objects.filter(rt_id=report.rt_id, period=report.period).exists():
+            raise _stale(report.rt_id, report.period) from None
+        raise
+    return report
+
+
+def check_period_open(code: str, period: datetime.date):
+    closed = closed_period_for(code, period)
+    if closed is not None:
+        raise WorkflowError(closed_message(closed))
+
+
+def _check_writer(by, code: str):
+    if not scope.can_write(by, code):
+        raise WorkflowError(_("Anda tidak boleh mengisi laporan wilayah ini."))
+
+
+def _check_verifier(by, code: str):
+    if by.role not in VERIFIERS or not scope.can_see(by, code):
+        raise WorkflowError(_("Hanya PKB/PLKB atau admin wilayah ini yang dapat memverifikasi laporan."))
+
+
+def _check_status(report: MonthlyReport, allowed, action: str):
+    if report.status not in allowed:
+        raise WorkflowError(_("Laporan ini berstatus %(status)s, jadi tidak dapat %(action)s.") % {
+            "status": report.get_status_display(), "action": action,
+        })
+
+
+def check_month_started(period: datetime.date):
+    today = timezone.localdate()
+    if period > today.replace(day=1):
+        raise WorkflowError(_("Bulan %(period)s belum mulai: laporannya belum dapat diisi.")
+                            % {"period": period_label(period)})
+
+
+def _set_counts(report: MonthlyReport, counts: dict, corrections: dict):
+    missing = [field for field in COUNT_FIELDS if counts.get(field) is None]
+    if missing:
+        raise WorkflowError(_("Angka berikut wajib diisi (tulis 0 bila tidak ada): %(fields)s.")
+                            % {"fields": ", ".join(missing)})
+    if any(not isinstance(counts[field], int) or counts[field] < 0 for field in COUNT_FIELDS):
+        raise WorkflowError(_("Setiap angka harus bilangan bulat ≥ 0."))
+    message = balance_error(counts)
+    if message:
+        raise WorkflowError(message)
+    for field in COUNT_FIELDS:
+        setattr(report, field, counts[field])
+    report.corrections = {
+        field: {"register": int(note["register"]), "reason": str(note["reason"])[:REASON_MAX]}
+        for field, note in corrections.items() if field in COUNT_FIELDS
+    }
+
+
+def _write(*, rt: Unit, period, counts, corrections, version, by) -> MonthlyReport:
+    report = _claim(rt.code, period, version) or MonthlyReport(rt=rt, period=period)
+    _check_writer(by, rt.code)
+    check_period_open(rt.code, period)
+    check_month_started(period)
+    _check_status(report, EDITABLE, _("diubah lagi oleh kader; PKB dapat mengembalikannya"))
+    _set_counts(report, counts, corrections)
+    return report
+
+
+@transaction.atomic
+def report_save_draft(*, rt: Unit, period: datetime.date, counts: dict, corrections: dict, version: int,
+                      by) -> MonthlyReport:
+    """Saves the counts without sending them: a draft (a returned report stays returned)."""
+    report = _write(rt=rt, period=period, counts=counts, corrections=corrections, version=version, by=by)
+    return _save(report, by, _("draf disimpan"))
+
+
+@transaction.atomic
+def report_submit(*, rt: Unit, period: datetime.date, counts: dict, corrections: dict, version: int,
+                  by) -> MonthlyReport:
+    """Saves and sends the counts: the report counts in recaps and is locked for the cadre."""
+    report = _write(rt=rt, period=period, counts=counts, corrections=corrections, version=version, by=by)
+    now = timezone.now()
+    report.status, report.submitted_at, report.submitted_by = ReportStatus.SUBMITTED, now, by
+    report.first_submitted_at = report.first_submitted_at or now
+    return _save(report, by, _("dikirim"))
+
+
+def _claim_for_verifier(report: MonthlyReport, version: int | None, by) -> MonthlyReport:
+    report = _claim(report.rt_id, report.period, report.version if version is None else version)
+    if report is None:
+        raise WorkflowError(_("Belum ada laporan."))
+    _check_verifier(by, report.rt_id)
+    check_period_open(report.rt_id, report.period)
+    return report
+
+
+@transaction.atomic
+def report_verify(*, report: MonthlyReport, by, version: int | None = None) -> MonthlyReport:
+    report = _claim_for_verifier(report, version, by)
+    _check_status(report, (ReportStatus.SUBMITTED,), _("diverifikasi (hanya laporan yang sudah dikirim)"))
+    report.status, report.verified_at, report.verified_by = ReportStatus.VERIFIED, timezone.now(), by
+    return _save(report, by, _("diverifikasi"))
+
+
+@transaction.atomic
+def report_verify_all(*, unit: Unit, period: datetime.date, by) -> int:
+    """Verifies every submitted report of the month below the unit (usually a desa); returns how
+    many. A report changed meanwhile, or in a closed kabupaten, is left as it is."""
+    _check_verifier(by, unit.code)
+    if kabupaten_code(unit.code):
+        check_period_open(unit.code, period)
+    closed = set(ClosedPeriod.objects.filter(period=period).values_list("unit_id", flat=True))
+    submitted = MonthlyReport.objects.in_subtree(unit.code).filter(period=period, status=ReportStatus.SUBMITTED)
+    verified = 0
+    for report in submitted.order_by("rt_id"):
+        if kabupaten_code(report.rt_id) in closed:
+            continue
+        claimed = MonthlyReport.objects.filter(
+            pk=report.pk, version=report.version, status=ReportStatus.SUBMITTED
+        ).update(version=report.version + 1)
+        if not claimed:
+            continue
+        report.version += 1
+        report.status, report.verified_at, report.verified_by = ReportStatus.VERIFIED, timezone.now(), by
+        _save(report, by, _("diverifikasi (semua)"))
+        verified += 1
+    return verified
+
+
+def _note(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(_("%(what)s wajib diisi.") % {"what": what})
+    if len(text) > COMMENT_MAX:
+        raise WorkflowError(_("%(what)s terlalu panjang (paling banyak %(max)s huruf).")
+                            % {"what": what, "max": COMMENT_MAX})
+    return text
+
+
+def _send_back(report: MonthlyReport, note: str, by, why: str) -> MonthlyReport:
+    report.status, report.return_comment = ReportStatus.RETURNED, note
+    report.returned_at, report.returned_by = timezone.now(), by
+    report.verified_at = report.verified_by = None
+    return _save(report, by, f"{why}: {note}")
+
+
+@transaction.atomic
+def report_return(*, report: MonthlyReport, comment: str, by, version: int | None = None) -> MonthlyReport:
+    """Sends a submitted report back to the cadre with a comment they see."""
+    comment = _note(comment, _("Catatan untuk kader"))
+    report = _claim_for_verifier(report, version, by)
+    _check_status(report, (ReportStatus.SUBMITTED,), _("dikembalikan (hanya laporan yang sudah dikirim)"))
+    return _send_back(report, comment, by, _("dikembalikan"))
+
+
+@transaction.atomic
+def report_reopen(*, report: MonthlyReport, reason: str, by, version: int | None = None) -> MonthlyReport:
+    """Opens a verified report again: it goes back to the cadre as returned, with the reason."""
+    reason = _note(reason, _("Alasan membuka kembali"))
+    report = _claim_for_verifier(report, version, by)
+    _check_status(report, (ReportStatus.VERIFIED,), _("dibuka kembali (hanya laporan yang sudah diverifikasi)"))
+    return _send_back(report, reason, by, _("dibuka kembali"))

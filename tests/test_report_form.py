@@ -1,0 +1,183 @@
+"""/laporan/<rt>/<period>/: the cadre's monthly report form, prefilled from the register."""
+
+import datetime
+import re
+
+import pytest
+
+from cadres.models import Unit
+from reports.deadlines import period_close
+from reports.indicators import COUNT_FIELDS
+from reports.models import MonthlyReport, ReportStatus
+from reports.workflow import report_return, report_submit
+from tests.register_factories import make_couple
+from tests.report_factories import balanced_counts, make_report
+from tests.report_form_data import blank, report_post
+
+RT = "32.14.01.2001.001.001"
+NOV = datetime.date(2020, 11, 1)
+URL = f"/laporan/{RT}/2020-11/"
+REGISTER = {"pus": 4, "pil_swasta": 1, "suntik_pemerintah": 1, "implan_pemerintah": 1, "iat": 1, "pb_implan": 1}
+
+
+@pytest.fixture
+def register(tree):
+    """Four couples on the RT's register at the end of November 2020, one a new implant user."""
+    make_couple(RT, "pil", "swasta")
+    make_couple(RT, "suntik", "pemerintah")
+    make_couple(RT, "iat")
+    make_couple(RT, "implan", "pemerintah", since=datetime.date(2020, 11, 5))
+    return balanced_counts(**REGISTER)
+
+
+@pytest.fixture
+def kader(client, personas):
+    client.force_login(personas["kader"].user)
+    return client
+
+
+def values(response):
+    form = response.context["form"]
+    return {field: form[field].value() for field in COUNT_FIELDS}
+
+
+def test_the_form_opens_prefilled_from_the_register_month(kader, register, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        response = kader.get(URL)
+    assert response.status_code == 200
+    assert values(response) == register
+    body = response.content.decode()
+    assert body.count("Register: ") == len(COUNT_FIELDS)
+    assert 'id="id_pil_swasta_helptext" class="form-text">Register: 1<' in body
+    assert 'name="version" value="0"' in body
+    assert "Laporan bulanan RT" in body and "November 2020" in body
+
+
+def test_an_rt_without_couples_opens_blank_not_zero(kader):
+    response = kader.get(URL)
+    assert set(values(response).values()) == {None}
+    assert "Register: —" in response.content.decode()
+
+
+def test_a_draft_is_saved_and_opens_again_with_its_numbers(kader, register):
+    response = kader.post(URL, report_post(0, **REGISTER))
+    assert response.status_code == 302 and response.url == URL
+    report = MonthlyReport.objects.get()
+    assert (report.status, report.version, report.pus, report.corrections) == ("draft", 1, 4, {})
+    page = kader.get(URL)
+    assert "Draf disimpan (versi 1)." in page.content.decode()
+    assert values(page) == register and page.context["form"]["version"].value() == 1
+
+
+def test_a_blank_count_is_an_error_naming_the_field_never_a_zero(kader, register):
+    response = kader.post(URL, blank(report_post(0, **REGISTER), "hamil", "pb_pil"))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["hamil"] == ["Hamil wajib diisi (tulis 0 bila tidak ada)."]
+    assert errors["pb_pil"] == ["PB pil wajib diisi (tulis 0 bila tidak ada)."]
+    assert MonthlyReport.objects.count() == 0
+    # The section holding the first error opens; the others stay closed.
+    sections = {s["key"]: s["open"] for s in response.context["sections"]}
+    assert sections == {"pus": True, "pa": False, "pb": False}
+
+
+def test_an_unbalanced_report_is_refused_on_the_server_saying_by_how_much(kader):
+    data = report_post(0, pus=10, pil_swasta=10)
+    data["pil_swasta"] = "8"
+    response = kader.post(URL, data)
+    assert response.context["form"].non_field_errors() == [
+        "Jumlah tidak seimbang: PUS 10, tetapi PA + hamil + IAS + IAT + TIAL = 8 (kurang 2)."
+    ]
+    assert response.context["balance"] == {"ok": False, "text": "kurang 2", "pus": 10, "total": 8}
+    assert "kurang 2" in response.content.decode()
+    assert MonthlyReport.objects.count() == 0
+
+
+def test_a_number_changed_from_the_register_needs_a_reason(kader, register):
+    changed = {**REGISTER, "pus": 5, "hamil": 1}
+    response = kader.post(URL, report_post(0, **changed))
+    assert response.context["form"].errors == {
+        "alasan_pus": ["PUS berbeda dari register (4): tulis alasannya singkat."],
+        "alasan_hamil": ["Hamil berbeda dari register (0): tulis alasannya singkat."],
+    }
+    body = response.content.decode()
+    # The reason inputs of the changed numbers show; the others stay hidden until needed.
+    assert re.search(r'data-reason-wrap="pus"\s*>', body) and 'data-reason-wrap="iat" hidden' in body
+    saved = kader.post(URL, report_post(0, reasons={"pus": "istri hamil baru", "hamil": "ikut suami"}, **changed))
+    assert saved.status_code == 302
+    assert MonthlyReport.objects.get().corrections == {
+        "pus": {"register": 4, "reason": "istri hamil baru"}, "hamil": {"register": 0, "reason": "ikut suami"},
+    }
+
+
+def test_submitting_locks_the_report_for_the_cadre(kader, register):
+    assert kader.post(URL, report_post(0, action="submit", **REGISTER)).status_code == 302
+    report = MonthlyReport.objects.get()
+    assert (report.status, report.submitted_by.username) == ("submitted", "kader")
+    page = kader.get(URL)
+    assert "form" not in page.context
+    assert "Laporan dikirim ke PKB/PLKB." in page.content.decode()
+    assert "terkunci untuk kader" in page.content.decode()
+    refused = kader.post(URL, report_post(report.version, **REGISTER))
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [
+        "Laporan ini berstatus Dikirim, jadi tidak dapat diubah lagi oleh kader; PKB dapat mengembalikannya."
+    ]
+    assert MonthlyReport.objects.get().pus == 4
+
+
+def test_a_returned_report_shows_the_pkbs_comment_and_opens_for_editing(kader, personas):
+    report = report_submit(rt=Unit.objects.get(code=RT), period=NOV, counts=balanced_counts(pus=3),
+                           corrections={}, version=0, by=personas["kader"].user)
+    report_return(report=report, comment="IAS dua, bukan tiga", by=personas["pkb"].user)
+    page = kader.get(URL)
+    body = page.content.decode()
+    assert "Dikembalikan oleh pkb" in body and "IAS dua, bukan tiga" in body
+    assert page.context["form"]["version"].value() == 2
+
+
+def test_the_opd_reads_the_report_but_may_not_save_it(client, personas):
+    make_report(RT, NOV, status=ReportStatus.SUBMITTED, pus=3)
+    client.force_login(personas["opd"].user)
+    page = client.get(URL)
+    assert page.status_code == 200 and "form" not in page.context
+    assert client.post(URL, report_post(1, pus=4)).status_code == 403
+    client.force_login(personas["outsider"].user)
+    assert client.post(URL, report_post(1, pus=4)).status_code == 404
+    assert MonthlyReport.objects.get().pus == 3
+
+
+def test_a_kader_sees_a_draft_read_only_in_a_closed_period(kader, personas):
+    make_report(RT, NOV, status=ReportStatus.DRAFT, pus=3)
+    period_close(kabupaten="32.14", period=NOV, by=personas["opd"].user)
+    page = kader.get(URL)
+    assert "form" not in page.context
+    assert "sudah ditutup oleh OPD KB" in page.content.decode()
+    refused = kader.post(URL, report_post(1, pus=4))
+    assert refused.status_code == 200
+    assert "sudah ditutup oleh OPD KB" in refused.context["form"].non_field_errors()[0]
+    assert MonthlyReport.objects.get().pus == 3
+
+
+def test_the_page_has_no_inline_script_and_passes_its_data_as_json(kader, register):
+    body = kader.get(URL).content.decode()
+    scripts = re.findall(r"<script([^>]*)>", body)
+    assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
+    assert 'id="report-form-data"' in body and "/static/js/report_form.js" in body
+    assert "style=" not in body.split("<main")[1]
+
+
+def test_the_sections_are_details_one_open_at_a_time(kader, register):
+    body = kader.get(URL).content.decode()
+    assert body.count('<details class="report-section card mb-2" name="report-section"') == 3
+    assert len(re.findall(r'name="report-section" data-section="\w+" open', body)) == 1
+
+
+def test_above_an_rt_the_page_lists_the_rts_with_their_status(kader, personas, client):
+    make_report("32.14.01.2001.001.002", NOV, status=ReportStatus.SUBMITTED, pus=3)
+    client.force_login(personas["pkb"].user)
+    page = client.get("/laporan/32.14.01.2001.001/2020-11/")
+    assert [(row.rt.code, row.status) for row in page.context["rows"]] == [
+        (RT, "missing"), ("32.14.01.2001.001.002", "submitted"),
+    ]
+    assert f'href="{URL}"' in page.content.decode()
