@@ -15,7 +15,7 @@ import csv
 import datetime
 import re
 import warnings
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,6 +245,19 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         raise FileProblem(f"berkas {path} bukan teks UTF-8; simpan sebagai CSV UTF-8 atau .xlsx") from None
     except csv.Error:
         raise FileProblem(_NOT_A_SPREADSHEET.format(path)) from None
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of at most `size` items, in order (itertools.batched arrives in Python 3.12): an import
+    checks and writes thousands of rows a chunk at a time, within SQLite's query parameter limit."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def optional(parse: Parser) -> Parser:

@@ -379,3 +379,9 @@ def test_a_zip_that_is_not_a_workbook_is_one_file_problem(tmp_path):
         read(path)
 
     assert refused.value.lines == [f"berkas {path} bukan spreadsheet .xlsx atau .csv yang dapat dibaca"]
+
+
+def test_batched_gives_lists_of_at_most_the_size_in_order():
+    assert list(tabular.batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
+    assert list(tabular.batched({"a": 1, "b": 2}, 2)) == [["a", "b"]]
+    assert list(tabular.batched([], 3)) == []
