@@ -26,7 +26,10 @@ RT_CODES = [
 @pytest.fixture(autouse=True)
 def test_settings(settings):
     """Tests run without `collectstatic` (unhashed static URLs) and with a fast password hash."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # the module-wide `demo` is seeded before this
+    ]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -61,3 +64,19 @@ def personas(tree):
         "outsider": Persona(make_user("outsider", Role.KADER, "32.15.01.2001"),
                             "32.15.01.2001.001.001", "32.14.01.2001"),
     }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo of `seed_demo`, loaded once for a module of read-only tests (use with `db`:
+    each test's own changes are rolled back; the demo is flushed after the module)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        output = StringIO()
+        call_command("seed_demo", stdout=output)
+    yield output.getvalue()
+    with django_db_blocker.unblock():
+        call_command("flush", "--noinput", verbosity=0)
