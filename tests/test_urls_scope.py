@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cadres.models import Couple, Unit
 from reports.periods import current_period, period_str
+from tests import fuzz_stats
 from tests.conftest import RT_CODES
 from tests.register_factories import make_couple
 
@@ -119,6 +120,7 @@ def scoped_cases():
 @pytest.mark.parametrize("name, persona_name", list(scoped_cases()))
 def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, name, persona_name):
     persona = personas[persona_name]
+    fuzz_stats.url_checks += 2
     anonymous = client.get(sample_url(name, persona.inside))
     assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
 
