@@ -90,6 +90,11 @@ class MonthlyReportForm(forms.Form):
         self.register = register
         for field in COUNT_FIELDS:
             self.fields[field] = count_input(field, register)
+        for field in PA_FIELDS:
+            # On the phone the method heads a row of two places: the label names the place only,
+            # the input keeps its full name for screen readers (and errors name it in full).
+            self.fields[field].widget.attrs["aria-label"] = self.fields[field].label
+            self.fields[field].label = _capital(field.rsplit("_", 1)[1])
         for field in COUNT_FIELDS:
             self.fields[reason_name(field)] = reason_input(field)
 
@@ -148,7 +153,8 @@ class MonthlyReportForm(forms.Form):
             section = {"key": key, "title": title, "cells": [cells[field] for field in fields],
                        "has_errors": any(cells[field].field.errors or cells[field].reason.errors for field in fields)}
             if key == "pa":
-                section["rows"] = [(method, [cells[f"{method}_{place}"] for place in PLACES]) for method in METHODS]
+                section["rows"] = [(METHOD_LABELS[method], [cells[f"{method}_{place}"] for place in PLACES])
+                                   for method in METHODS]
             sections.append(section)
         open_key = next((s["key"] for s in sections if s["has_errors"]), sections[0]["key"])
         for section in sections:

@@ -21,7 +21,7 @@ from reports.deadlines import closed_period_for, is_on_time, on_time_counts
 from reports.forms import METHOD_LABELS, MonthlyReportForm, NoteForm, VersionForm, count_label, reason_name
 from reports.indicators import BALANCE_FIELDS, METHODS, NON_USERS, PB_FIELDS, PLACES
 from reports.models import MonthlyReport, ReportStatus
-from reports.periods import period_label, period_str
+from reports.periods import add_months, period_label, period_str
 from reports.register_month import rt_counts
 
 QUEUE_LEVELS = ("desa", "rw", "rt")  # above a desa the queue is a summary per desa
@@ -124,6 +124,9 @@ def _render_report(request, context, status=200):
     report, form = context["report"], context.get("form")
     if report is not None:
         context["table"] = report_table(report)
+        if context["can_verify"]:
+            previous = MonthlyReport.objects.filter(rt_id=report.rt_id, period=add_months(report.period, -1)).first()
+            context["flags"] = queue.flags_for(report, previous)
         context["history"] = report.history.select_related("history_user").order_by("-history_date", "-history_id")[:30]
         context["on_time"] = is_on_time(report)
     if form is not None:

@@ -165,3 +165,10 @@ def test_above_a_desa_the_queue_summarises_each_desa(client, personas, month):
 def test_no_pb_is_never_flagged_even_when_pa_falls(db):
     before = make_report(RT1, OCT, pus=20, pil_swasta=20)
     assert flags_for(make_report(RT1, NOV, pus=20, pil_swasta=19, ias=1), before) == []
+
+
+def test_the_report_page_shows_the_pkb_what_to_check(pkb, month):
+    make_report(RT1, OCT, pus=8, pil_swasta=8)
+    body = pkb.get(f"/laporan/{RT1}/2020-11/").content.decode()
+    assert "Perlu dicek:" in body and "PUS berubah 25,00% dari bulan lalu (8 → 10)." in body
+    assert 'action="/laporan/32.14.01.2001.001.001/2020-11/verifikasi/"' in body
