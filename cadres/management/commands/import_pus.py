@@ -1,0 +1,16 @@
+"""`import_pus FILE`: adds couples to the PUS register (CONTRACT §3, §4)."""
+
+from pathlib import Path
+
+from cadres.imports import ImportCommand
+from cadres.pus_import import pus_import
+
+
+class Command(ImportCommand):
+    help = (
+        "Menambah pasangan usia subur ke register dari berkas .xlsx/.csv (kode_rt, nama_istri, "
+        "tanggal_lahir_istri, nama_suami, jumlah_anak, status, tempat, sejak, nik opsional)."
+    )
+
+    def import_file(self, path: Path, **options) -> str:
+        return pus_import(path=path).summary()
