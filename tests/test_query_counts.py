@@ -1,0 +1,79 @@
+"""Queries per recap, register month and page, pinned: the same number for a small synthetic
+kabupaten and one five times bigger (more desa, so more rows under every level above desa)."""
+
+import datetime
+
+import pytest
+
+from cadres.models import Role, Unit
+from reports.models import MonthlyReport, ReportStatus
+from reports.recap import recap_for
+from reports.register_month import register_rollup, rt_counts
+from reports.synth import Size, synth_kabupaten
+from tests.factories import make_user
+
+PERIOD = datetime.date(2026, 10, 1)
+SMALL = Size(desa=2, rw_per_desa=2, rt_per_rw=2, couples_per_rt=3, months=3)
+LEVELS = {
+    "kabupaten": "32.99",
+    "kecamatan": "32.99.01",
+    "desa": "32.99.01.2001",
+    "rw": "32.99.01.2001.001",
+    "rt": "32.99.01.2001.001.001",
+}
+
+
+@pytest.fixture(params=[1, 5], ids=["small", "5x"])
+def kabupaten(request, db):
+    result = synth_kabupaten(size=SMALL.scaled(request.param), until=PERIOD)
+    assert result.reports == 8 * 3 * request.param
+    # One RT's report is still a draft at any size, so that every page lists a missing report.
+    MonthlyReport.objects.filter(rt_id=LEVELS["rt"], period=PERIOD).update(status=ReportStatus.DRAFT)
+    return result
+
+
+@pytest.fixture
+def admin_client(client, kabupaten):
+    client.force_login(make_user("admin", Role.ADMIN))
+    return client
+
+
+@pytest.mark.parametrize(("level", "queries"), [
+    ("kabupaten", 5), ("kecamatan", 5), ("desa", 5), ("rw", 5), ("rt", 2),
+])
+def test_the_recap_costs_the_same_queries_at_any_size(kabupaten, django_assert_num_queries, level, queries):
+    unit = Unit.objects.get(code=LEVELS[level])
+    with django_assert_num_queries(queries):
+        recap_for(unit, PERIOD)
+
+
+@pytest.mark.parametrize(("level", "queries"), [("kabupaten", 7), ("desa", 7), ("rt", 3)])
+def test_the_register_recap_costs_the_same_queries_at_any_size(kabupaten, django_assert_num_queries, level, queries):
+    unit = Unit.objects.get(code=LEVELS[level])
+    with django_assert_num_queries(queries):
+        recap_for(unit, PERIOD, "register")
+
+
+def test_the_register_month_of_a_desa_costs_the_same_queries_at_any_size(kabupaten, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        register_rollup(LEVELS["desa"], PERIOD)
+    with django_assert_num_queries(2):
+        rt_counts(LEVELS["desa"], PERIOD)
+
+
+@pytest.mark.parametrize(("page", "level", "queries"), [
+    ("", "kabupaten", 14), ("", "desa", 14),
+    ("rekap.json", "kabupaten", 11), ("rekap.json", "desa", 11),
+    ("rekap.xlsx", "kabupaten", 15), ("rekap.pdf", "kabupaten", 15),
+])
+def test_a_page_costs_the_same_queries_at_any_size(admin_client, django_assert_num_queries, page, level, queries):
+    with django_assert_num_queries(queries):
+        response = admin_client.get(f"/wilayah/{LEVELS[level]}/2026-10/{page}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("level", "queries"), [("desa", 12), ("kabupaten", 10)])
+def test_the_register_page_costs_the_same_queries_at_any_size(admin_client, django_assert_num_queries, level, queries):
+    with django_assert_num_queries(queries):
+        response = admin_client.get(f"/register/{LEVELS[level]}/")
+    assert response.status_code == 200
