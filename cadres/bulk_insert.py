@@ -80,12 +80,11 @@ class Table:
         temporary = quote(f"kkb_import_{self.model._meta.db_table}")
         columns = ", ".join(map(quote, self._columns))
         with connection.cursor() as cursor:
-            # Same column types as the table, no constraints; gone when the transaction ends.
+            # Same column types as the table, no constraints; dropped after use (or on rollback).
             cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {temporary} ON COMMIT DROP AS "
+                f"CREATE TEMPORARY TABLE {temporary} ON COMMIT DROP AS "
                 f"SELECT 0::bigint AS {_ORDER}, {columns} FROM {quote(self.model._meta.db_table)} WITH NO DATA"
             )
-            cursor.execute(f"TRUNCATE {temporary}")
             with cursor.copy(f"COPY {temporary} ({_ORDER}, {columns}) FROM STDIN") as copy:
                 for position, row in enumerate(batch):
                     copy.write_row([position, *row])
@@ -93,7 +92,9 @@ class Table:
                 f"{self._into()} SELECT {columns} FROM {temporary} ORDER BY {_ORDER}"
                 + self._tail(unique_fields, returning)
             )
-            return [values[0] for values in cursor.fetchall()] if returning else []
+            returned = [values[0] for values in cursor.fetchall()] if returning else []
+            cursor.execute(f"DROP TABLE {temporary}")
+            return returned
 
     def _into(self) -> str:
         quote = connection.ops.quote_name
