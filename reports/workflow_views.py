@@ -52,7 +52,9 @@ def _queue_url(request, code, period) -> str:
 
 def _back(request, default: str) -> str:
     url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+    # A path of ours only: `redirect` would take any other word for the name of a URL pattern.
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
+            url, {request.get_host()}, require_https=request.is_secure()):
         return url
     return default
 
