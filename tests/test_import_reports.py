@@ -93,6 +93,16 @@ def test_a_re_import_replaces_the_report_bumps_its_version_and_keeps_its_history
     assert (draft.status, draft.version, draft.pus) == (ReportStatus.VERIFIED, 2, 10)
 
 
+def test_importing_the_same_file_twice_replaces_and_never_doubles(tree, tmp_path):
+    path = write_csv(tmp_path / "laporan", [HEADER, row(RT1, "2020-11", pus=4, pil_swasta=4), row(RT2, "2020-11", pus=2)])
+    run(path)
+
+    assert run(path) == (0, ["import_reports: 2 laporan (0 baru, 2 diganti)."], [])
+    assert list(MonthlyReport.objects.order_by("rt_id").values_list("rt_id", "pus", "version")) == [
+        (RT1, 4, 2), (RT2, 2, 2),
+    ]
+
+
 def test_imported_reports_count_in_the_recap(tree, tmp_path):
     run(write_csv(tmp_path / "laporan", [
         HEADER,
