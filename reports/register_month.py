@@ -2,19 +2,20 @@
 
 The counts of an RT for a month are those of the register as it stood at the month's end:
 couples on the register that day whose wife is 15–49, by the status in force that day; PB are
-the status rows marked `is_pb` that began within the month (year to date: since January).
+the status rows marked `is_pb` that began within the month (year to date: since January) while
+the couple was on the register and the wife 15–49.
 Returns the roll-up's `Sums`, so the recap treats both sources alike. With this source every
 RT counts as reported: `received` = `expected`.
 """
 
 import datetime
 
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Substr
 
 from cadres import codes
 from cadres.models import CoupleStatus
-from cadres.models.register import birthday_bounds
+from cadres.models.register import PUS_MAX_AGE, PUS_MIN_AGE, birthday_bounds
 from reports.indicators import METHODS
 from reports.models import rt_subtree_q
 from reports.periods import month_end
@@ -36,10 +37,24 @@ def _in_force_at_month_end(code: str, period: datetime.date):
     )
 
 
+def _day_number(field: str):
+    """A date as the number YYYYMMDD, so that "aged 15–49 on that day" is plain arithmetic on
+    both databases: born after (day − 50 years) and on or before (day − 15 years)."""
+    return ExtractYear(field) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
+
+
 def _new_users_this_year(code: str, period: datetime.date):
-    return CoupleStatus.objects.filter(
-        rt_subtree_q(code, RT_FIELD), is_pb=True,
-        since__gte=datetime.date(period.year, 1, 1), since__lte=month_end(period),
+    """PB rows from January to the month's end, of couples who were on the register and PUS on
+    the day they started: a PB stays counted for its month even if the couple leaves later."""
+    return (
+        CoupleStatus.objects.filter(
+            rt_subtree_q(code, RT_FIELD), is_pb=True,
+            since__gte=datetime.date(period.year, 1, 1), since__lte=month_end(period),
+            couple__registered_on__lte=F("since"),
+        )
+        .filter(Q(couple__left_on__isnull=True) | Q(couple__left_on__gt=F("since")))
+        .alias(born=_day_number("couple__wife_birth_date"), started=_day_number("since"))
+        .filter(born__gt=F("started") - (PUS_MAX_AGE + 1) * 10000, born__lte=F("started") - PUS_MIN_AGE * 10000)
     )
 
 

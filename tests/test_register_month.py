@@ -151,3 +151,17 @@ def test_recap_from_the_register_gives_the_karangan_putih_figures(tree):
     assert recap["pct"] == {"cpr": 86.49, "mkjp": 8.75, "non_mkjp": 91.25, "unmet_need": 7.57}
     assert recap["reports"] == {"expected": 3, "received": 3}
     assert [child["pus"] for child in recap["children"]] == [355, 15]
+
+
+def test_pb_counts_only_couples_on_the_register_and_pus_that_day(tree):
+    bulk_couples(RT_BIG, [[(D(2020, 11, 5), "pil", "swasta")]], born=D(1970, 11, 4))  # 50 on 4 November
+    bulk_couples(RT_BIG, [[(D(2020, 11, 5), "pil", "swasta")]], born=D(1970, 11, 6))  # 49 on the 5th: PB
+    bulk_couples(RT_BIG, [[(D(2020, 11, 5), "iud", "swasta")]], registered=D(2020, 11, 20))  # registered later
+    left = bulk_couples(RT_BIG, [[(D(2020, 3, 5), "implan", "swasta")]])[0]  # a PB in March, left in June
+    left.left_on, left.left_reason = D(2020, 6, 1), "pindah"
+    left.save()
+
+    total, _ = register_rollup(RT_BIG, NOV)
+
+    assert {m: total.counts[f"pb_{m}"] for m in METHODS if total.counts[f"pb_{m}"]} == {"pil": 1}
+    assert {m: n for m, n in total.pb_ytd.items() if n} == {"pil": 1, "implan": 1}
