@@ -35,6 +35,12 @@ class MonthlyReportAdmin(SimpleHistoryAdmin):
                                    "corrections", "updated_at", "version"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # A new version, so that a form a cadre opened before this change is refused, not obeyed.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(PpmTarget)
 class PpmTargetAdmin(admin.ModelAdmin):

@@ -130,3 +130,15 @@ def _someone_waits_for_a_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
         return cursor.fetchone()[0] > 0
+
+
+def test_a_change_in_the_admin_makes_an_open_form_stale(client, personas):
+    opened = save(personas["kader"].user, 0, pus=5, pil_swasta=5)
+    client.force_login(personas["admin"].user)
+    data = {"rt": RT, "period": "2020-11-01", "status": "draft", **balanced_counts(pus=6, pil_swasta=6)}
+    response = client.post(f"/admin/reports/monthlyreport/{opened.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert MonthlyReport.objects.values_list("pus", "version").get() == (6, 2)
+    with pytest.raises(StaleReport) as refused:
+        save(personas["kader"].user, opened.version, pus=7, pil_swasta=7)
+    assert "sudah diubah oleh admin" in refused.value.message

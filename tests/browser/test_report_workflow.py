@@ -7,7 +7,10 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from cadres.models import Unit
+from reports.workflow import report_save_draft
 from tests.register_factories import make_couple
+from tests.report_factories import balanced_counts
 
 RT = "32.14.01.2001.001.001"
 RECAP = "/wilayah/32.14.01.2001/2020-11/rekap.json"
@@ -52,15 +55,16 @@ def switch(login, live_server, page):
     return switch_to
 
 
-def test_a_report_goes_from_kader_to_pkb_and_back_and_counts_once_sent(personas, switch, live_server, register, recap):
-    url = f"{live_server.url}/laporan/{RT}/2020-11/"
-    page = switch(personas["kader"].user)
+SENT = (4, 2, {"hamil": 1, "ias": 0, "iat": 1, "tial": 0}, 1)
+FIXED = (4, 2, {"hamil": 0, "ias": 1, "iat": 1, "tial": 0}, 1)
+
+
+def kader_fills_saves_and_sends(page, url, recap):
     page.goto(url)
     balance = page.locator("#balance .balance-text")
     expect(page.locator("input[name=pus]")).to_have_value("3")
     expect(balance).to_have_text("seimbang")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-
     # Live balance and reasons: one more couple, pregnant, not on the register yet.
     page.fill("input[name=pus]", "4")
     expect(balance).to_have_text("kurang 1")
@@ -77,15 +81,15 @@ def test_a_report_goes_from_kader_to_pkb_and_back_and_counts_once_sent(personas,
     page.click("button[value=draft]")
     expect(page.locator(MESSAGE)).to_have_text("Draf disimpan (versi 1).")
     assert recap() == NOTHING
-
     page.click("button[value=submit]")
     expect(page.locator(MESSAGE)).to_have_text("Laporan dikirim ke PKB/PLKB.")
     expect(page.locator("form.report-form")).to_have_count(0)
     expect(page.locator(".report-status [data-status]")).to_have_text("Dikirim")
+    assert recap() == SENT
 
-    # The PKB returns it with a comment; the recap is as before the report.
-    page = switch(personas["pkb"].user)
-    page.goto(f"{live_server.url}/verifikasi/32.14.01.2001/2020-11/")
+
+def pkb_returns_it_with_a_comment(page, queue_url):
+    page.goto(queue_url)
     row = page.locator(f'.queue-row[data-rt="{RT}"]')
     expect(row).to_have_attribute("data-status", "submitted")
     expect(row.locator(".flags")).to_contain_text("2 angka diubah dari register")
@@ -94,11 +98,11 @@ def test_a_report_goes_from_kader_to_pkb_and_back_and_counts_once_sent(personas,
     page.get_by_role("button", name="Kembalikan ke kader").click()
     expect(page.locator(MESSAGE)).to_contain_text("dikembalikan ke kader")
     expect(page.locator(f'.queue-row[data-rt="{RT}"]')).to_have_attribute("data-status", "returned")
-    assert recap() == NOTHING
 
-    # The kader sees the comment, fixes the numbers and sends them again.
-    page = switch(personas["kader"].user)
+
+def kader_fixes_and_resends(page, url):
     page.goto(url)
+    balance = page.locator("#balance .balance-text")
     expect(page.locator(".return-comment")).to_contain_text("Hamil sudah dicatat bulan lalu, cek IAS")
     page.fill("input[name=hamil]", "0")
     expect(balance).to_have_text("kurang 1")
@@ -109,25 +113,32 @@ def test_a_report_goes_from_kader_to_pkb_and_back_and_counts_once_sent(personas,
     page.click("button[value=submit]")
     expect(page.locator(MESSAGE)).to_have_text("Laporan dikirim ke PKB/PLKB.")
 
-    # The PKB verifies it from the queue; the recap has the new numbers.
-    page = switch(personas["pkb"].user)
-    page.goto(f"{live_server.url}/verifikasi/32.14.01.2001/2020-11/")
+
+def pkb_verifies_it(page, queue_url):
+    page.goto(queue_url)
     page.locator(f'.queue-row[data-rt="{RT}"]').get_by_role("button", name="Verifikasi").click()
     expect(page.locator(f'.queue-row[data-rt="{RT}"]')).to_have_attribute("data-status", "verified")
-    assert recap() == (4, 2, {"hamil": 0, "ias": 1, "iat": 1, "tial": 0}, 1)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_a_refused_save_keeps_the_kaders_input_on_the_page(personas, login, live_server, register):
-    from reports.models import MonthlyReport
-    from reports.workflow import report_save_draft
-    from tests.report_factories import balanced_counts
+def test_a_report_goes_from_kader_to_pkb_and_back_and_counts_once_sent(personas, switch, live_server, register, recap):
+    """The recap counts sent reports (submitted or verified): never a draft, nor a returned one."""
+    url = f"{live_server.url}/laporan/{RT}/2020-11/"
+    queue_url = f"{live_server.url}/verifikasi/32.14.01.2001/2020-11/"
+    kader_fills_saves_and_sends(switch(personas["kader"].user), url, recap)
+    pkb_returns_it_with_a_comment(switch(personas["pkb"].user), queue_url)
+    assert recap() == NOTHING
+    kader_fixes_and_resends(switch(personas["kader"].user), url)
+    assert recap() == FIXED
+    pkb_verifies_it(switch(personas["pkb"].user), queue_url)
+    assert recap() == FIXED
 
-    page = login(personas["kader"].user)
-    page.wait_for_url(f"{live_server.url}/")
+
+def test_a_refused_save_keeps_the_kaders_input_on_the_page(personas, switch, live_server, register):
+    page = switch(personas["kader"].user)
     page.goto(f"{live_server.url}/laporan/{RT}/2020-11/")
     # Meanwhile the PKB saves the same report.
-    report_save_draft(rt=MonthlyReport.rt.field.related_model.objects.get(code=RT), period=datetime.date(2020, 11, 1),
+    report_save_draft(rt=Unit.objects.get(code=RT), period=datetime.date(2020, 11, 1),
                       counts=balanced_counts(pus=3, pil_swasta=1, suntik_pemerintah=1, iat=1), corrections={},
                       version=0, by=personas["pkb"].user)
     page.fill("input[name=iat]", "0")
