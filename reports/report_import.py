@@ -17,7 +17,8 @@ from django.utils import timezone
 from cadres import bulk_insert, tabular
 from cadres.models import Unit
 from reports.indicators import COUNT_FIELDS
-from reports.models import MonthlyReport, ReportStatus, balance_error
+from reports.deadlines import kabupaten_code
+from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, balance_error
 from reports.periods import period_str
 
 COLUMNS = {
@@ -82,8 +83,19 @@ def reports_read(path: Path) -> list[ReportRow]:
             continue
         reports.append(ReportRow(rt, period, tuple(row.values[field] for field in COUNT_FIELDS)))
     _check_rts_exist(rows_of_rt, problems)
+    _check_months_open(first_row, problems)
     problems.raise_if_any()
     return reports
+
+
+def _check_months_open(first_row: dict[tuple, int], problems: tabular.Problems) -> None:
+    """A month the OPD has closed for a kabupaten changes no more, not even by an import (one query)."""
+    periods = {period for _rt, period in first_row}
+    closed = set(ClosedPeriod.objects.filter(period__in=periods).values_list("unit_id", "period"))
+    for (rt, period), number in first_row.items():
+        if (kabupaten_code(rt), period) in closed:
+            problems.add(number, "periode", f"periode {period_str(period)} sudah ditutup oleh OPD KB untuk "
+                                            f"{kabupaten_code(rt)}: laporannya tidak dapat diganti lagi")
 
 
 def _as_cell_message(message: str) -> str:
@@ -121,9 +133,10 @@ def reports_write(*, rows: list[ReportRow]) -> ReportsImportResult:
 
 
 def _values(row: ReportRow, now: datetime.datetime, existing_version: int | None) -> tuple:
-    """A row in REPORT_COLUMNS order: imported reports count as submitted and verified."""
+    """A row in REPORT_COLUMNS order: imported reports count as submitted and verified. When they
+    were sent nobody knows (historical data), so they count neither as on time nor as late."""
     version = 1 if existing_version is None else existing_version + 1
-    return (row.rt, row.period, *row.counts, ReportStatus.VERIFIED.value, now, now, now, version)
+    return (row.rt, row.period, *row.counts, ReportStatus.VERIFIED.value, None, None, now, version)
 
 
 def _existing_versions(rows: list[ReportRow]) -> dict[tuple, int]:

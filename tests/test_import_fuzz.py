@@ -27,8 +27,6 @@ IMPORTS = {
     "import_wilayah": {"kode": "32.14.01.2001.001.009", "nama": "RT 009"},
     "import_reports": {"kode_rt": RT, "periode": "2020-11", "pus": "1", "hamil": "1",
                        **{field: "0" for field in COUNT_FIELDS if field not in ("pus", "hamil")}},
-}
-PENDING = {
     "import_pus": {"kode_rt": RT, "nama_istri": "Siti", "tanggal_lahir_istri": "1990-05-01", "nama_suami": "Asep",
                    "jumlah_anak": "2", "status": "pil", "tempat": "swasta", "sejak": "2020-01-15",
                    "nik": "3214014101900001"},

@@ -59,7 +59,8 @@ def test_it_adds_verified_reports_from_a_file(tree, tmp_path, write):
     assert (report.status, report.version, report.submitted_by, report.verified_by) == (
         ReportStatus.VERIFIED, 1, None, None,
     )
-    assert report.submitted_at is not None and report.verified_at == report.submitted_at
+    # Historical data: when it was sent is unknown, so it counts neither as on time nor as late.
+    assert (report.submitted_at, report.verified_at) == (None, None)
     assert [(record.history_type, record.pus) for record in report.history.all()] == [("+", 30)]
 
 
@@ -206,3 +207,20 @@ def test_the_real_command_prints_one_line_on_stderr_and_exits_1_for_garbage(tmp_
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"berkas {path} bukan spreadsheet .xlsx atau .csv yang dapat dibaca\n"
 
+
+
+def test_a_month_the_opd_closed_is_not_replaced(tree, tmp_path, personas):
+    from reports.deadlines import on_time_counts, period_close
+
+    make_report(RT1, "2020-11", pus=9, pil_swasta=9)
+    period_close(kabupaten="32.14", period=NOV, by=personas["opd"].user)
+    path = write_csv(tmp_path / "laporan", [HEADER, row(RT1, "2020-11", pus=5, pil_swasta=5),
+                                             row(RT1, "2020-12", pus=5, pil_swasta=5)])
+
+    status, out, err = run(path)
+
+    assert (status, out) == (1, [])
+    assert err == ["baris 2, kolom periode: periode 2020-11 sudah ditutup oleh OPD KB untuk 32.14: "
+                   "laporannya tidak dapat diganti lagi"]
+    assert saved(RT1, NOV) == {"pus": 9, "pil_swasta": 9}
+    assert on_time_counts("32.14", NOV) == (0, 0)  # the report made in this test was never "sent"
