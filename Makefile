@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-sqlite test-postgres test-browser bench screenshots clean
+.PHONY: run test test-sqlite test-postgres test-browser bench screenshots clean loadtest
 
 $(STAMP): pyproject.toml scripts/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,8 @@ clean:
 # data, into docs/screenshots/ for reviewers.
 screenshots: $(STAMP)
 	SCREENSHOTS=1 scripts/test.sh browser tests/browser/test_screenshots.py
+
+# The load test (not part of `make test`): 40 cadres and 10 PKB for 60 s against gunicorn and a
+# throwaway PostgreSQL on loopback; figures in docs/loadtest.md, status 1 on any error or lost report.
+loadtest: $(STAMP)
+	scripts/loadtest.sh

@@ -1,0 +1,186 @@
+"""The load test of issue 7: 40 cadres and 10 PKB against a running gunicorn + PostgreSQL.
+
+    python bench/loadtest.py accounts                 # the load accounts on the demo data
+    python bench/loadtest.py run --base-url http://127.0.0.1:PORT [--seconds 60] [--out docs/loadtest.md]
+
+`scripts/loadtest.sh` (`make loadtest`) starts a throwaway PostgreSQL and gunicorn and runs both.
+Both steps use Django with the same DATABASE_URL as the server: `accounts` to make the accounts,
+`run` to take the database's state before the load and to check it against every write the
+server accepted afterwards. Only http://127.0.0.1 is accepted. Exit status 1 on any error, any
+lost or doubled report.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kampungkb.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Max  # noqa: E402
+
+from bench.loadcheck import HistoryRow, Ledger, ReportState, check_reports, latency_rows, unbalanced  # noqa: E402
+from bench.loadhttp import Stats, check_loopback  # noqa: E402
+from bench.loadusers import Kader, Pkb  # noqa: E402
+from cadres.accounts import account_save  # noqa: E402
+from cadres.demo import DEMO_DESA, demo_units  # noqa: E402
+from cadres.models import Role, User  # noqa: E402
+from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS  # noqa: E402
+from reports.models import MonthlyReport  # noqa: E402
+from reports.periods import current_period, period_str  # noqa: E402
+
+PREFIX = "lt_"
+PASSWORD = "uji-beban-2026"  # a throwaway cluster's accounts
+KADER_COUNT, PKB_COUNT = 40, 10
+TWIN_EVERY = 5  # every 5th cadre also works in a second session, to save the same report twice at once
+SEED = 7
+
+
+def make_accounts() -> list[str]:
+    """40 kader each with one demo RT (spread over the four desa), 10 PKB each with one demo desa."""
+    by_desa = [[unit.code for unit in demo_units("rt").filter(code__startswith=desa + ".")] for desa in DEMO_DESA]
+    spread = [rts[i] for i in range(max(map(len, by_desa))) for rts in by_desa if i < len(rts)]
+    if len(spread) < KADER_COUNT:
+        raise SystemExit(f"loadtest: the demo has {len(spread)} RT, need {KADER_COUNT}: run seed_demo first")
+    lines = []
+    for i, rt in enumerate(spread[:KADER_COUNT], 1):
+        account_save(username=f"{PREFIX}kader{i:02d}", role=Role.KADER, unit_codes=[rt], password=PASSWORD,
+                     must_change_password=False)
+    for i in range(PKB_COUNT):
+        desa = DEMO_DESA[i % len(DEMO_DESA)]
+        account_save(username=f"{PREFIX}pkb{i + 1:02d}", role=Role.PKB, unit_codes=[desa], password=PASSWORD,
+                     must_change_password=False)
+    lines.append(f"{KADER_COUNT} kader (one RT each) and {PKB_COUNT} PKB (one desa each), password {PASSWORD}")
+    return lines
+
+
+def virtual_users(base_url: str, period: str, stats: Stats, ledger: Ledger, seed: int) -> list:
+    users = []
+    accounts = User.objects.filter(username__startswith=PREFIX).prefetch_related("units").order_by("username")
+    kader_index = 0
+    for account in accounts:
+        common = dict(name=account.username, base_url=base_url, password=PASSWORD, period=period, stats=stats,
+                      ledger=ledger, seed=seed)
+        unit = account.units.get().code
+        if account.role == Role.KADER:
+            kader_index += 1
+            users.append(Kader(rt=unit, twin=kader_index % TWIN_EVERY == 0, **common))
+        elif account.role == Role.PKB:
+            users.append(Pkb(desa=unit, **common))
+    if len(users) != KADER_COUNT + PKB_COUNT:
+        raise SystemExit(f"loadtest: found {len(users)} load accounts, expected {KADER_COUNT + PKB_COUNT}: "
+                         "run `bench/loadtest.py accounts` first")
+    return users
+
+
+def drive(users: list, seconds: float) -> dict:
+    """Logs everyone in at once, then lets them loop for `seconds`; returns the phases' durations."""
+    load_average = os.getloadavg()
+    started = time.monotonic()
+    for user in users:
+        user.start()
+    for user in users:
+        user.ready.wait()
+    logged_in, client_cpu = time.monotonic(), time.process_time()
+    for user in users:
+        user.deadline = logged_in + seconds
+        user.go.set()
+    for user in users:
+        user.join(timeout=seconds + 120)  # a request times out after 30 s: bounded in any case
+    stuck = [user.name for user in users if user.is_alive()]
+    load = time.monotonic() - logged_in
+    return {"login": logged_in - started, "load": load, "stuck": stuck, "load_average": load_average,
+            "client_cpu": (time.process_time() - client_cpu) / load,
+            "not_logged_in": [user.name for user in users if not user.logged_in.is_set()]}
+
+
+def snapshot(period) -> tuple[dict[str, int], int]:
+    """Each RT's report version for the period, and the last history id before the run."""
+    versions = dict(MonthlyReport.objects.filter(period=period).values_list("rt_id", "version"))
+    floor = MonthlyReport.history.aggregate(last=Max("history_id"))["last"] or 0
+    return versions, floor
+
+
+def database_problems(period, before: dict[str, int], floor: int, ledger: Ledger) -> list[str]:
+    reports = MonthlyReport.objects.filter(period=period)
+    after = {r.rt_id: ReportState(r.version, r.counts()) for r in reports}
+    rows_per_rt = dict(reports.order_by().values("rt_id").annotate(n=Count("id")).values_list("rt_id", "n"))
+    history = {}
+    for row in MonthlyReport.history.filter(period=period, history_id__gt=floor).order_by("history_id"):
+        history.setdefault(row.rt_id, []).append(HistoryRow(row.version, {f: getattr(row, f) for f in COUNT_FIELDS}))
+    problems = check_reports(before=before, after=after, rows_per_rt=rows_per_rt, history=history, ledger=ledger,
+                             balance_fields=BALANCE_FIELDS, count_fields=COUNT_FIELDS)
+    everything = {str(r): r.counts() for r in MonthlyReport.objects.exclude(period=period)}
+    return problems + unbalanced(everything, BALANCE_FIELDS)
+
+
+def machine() -> dict:
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal:")), "0")
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "?")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
+        database = f"{connection.vendor} {cursor.fetchone()[0]}"
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gib": round(int(memory) / 1024 / 1024, 1),
+            "database": database, "python": platform.python_version(), "django": django.get_version()}
+
+
+def run(args) -> int:
+    base_url = check_loopback(args.base_url)
+    period = current_period()
+    stats, ledger = Stats(), Ledger()
+    users = virtual_users(base_url, period_str(period), stats, ledger, args.seed)
+    before, floor = snapshot(period)
+    print(f"loadtest: {len(users)} virtual users against {base_url} for {args.seconds:g} s, period {period_str(period)}")
+    phases = drive(users, args.seconds)
+    connection.close()  # a fresh connection after a minute of idling
+    problems = database_problems(period, before, floor, ledger)
+    for name in phases["stuck"]:
+        stats.error("thread", f"{name} still running after the deadline")
+    for name in phases["not_logged_in"]:
+        stats.error("login", f"{name} never logged in")
+    from bench.loadreport import write_report  # noqa: PLC0415 (keeps the report's layout apart)
+    text = write_report(args, machine(), phases, stats, ledger, problems, latency_rows(stats.latencies))
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text)
+        print(f"loadtest: figures written to {args.out}")
+    ok = not stats.errors and not problems
+    print("loadtest: OK, zero errors, nothing lost or doubled" if ok else "loadtest: FAILED")
+    return 0 if ok else 1
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("accounts", help="create the load accounts on the demo data")
+    run_parser = commands.add_parser("run", help="run the load and check the database")
+    run_parser.add_argument("--base-url", required=True, help="http://127.0.0.1:PORT (nothing else is accepted)")
+    run_parser.add_argument("--seconds", type=float, default=60)
+    run_parser.add_argument("--seed", type=int, default=SEED)
+    run_parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (for the report)")
+    run_parser.add_argument("--out", help="write the figures (Markdown) to this file")
+    args = parser.parse_args(argv)
+    if args.command == "accounts":
+        print("\n".join(make_accounts()))
+        return 0
+    try:
+        return run(args)
+    except ValueError as error:  # a base URL that is not the loopback
+        print(f"loadtest: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
