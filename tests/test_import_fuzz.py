@@ -115,3 +115,47 @@ def test_an_empty_sheet_and_garbage_get_one_line(tree, tmp_path, name):
     for path in (empty, garbage, tmp_path / "tidak-ada.csv"):
         status, out, err = run(name, path)
         assert (status, out, len(err)) == (1, [], 1), (path.name, err)
+
+
+def big_file(name):
+    """10,000 valid rows of each import (and the units they need), as (columns, rows)."""
+    valid = IMPORTS[name]
+    columns = list(valid)
+    if name == "import_wilayah":
+        rows = [[f"32.14.01.2001.{rw:03d}", f"RW {rw:03d}"] for rw in range(2, 13)]
+        rows += [[f"32.14.01.2001.{2 + i // 999:03d}.{1 + i % 999:03d}", "RT"] for i in range(10_000 - len(rows))]
+        return columns, rows
+    if name == "import_reports":
+        rts = ["32.14.01.2001.001.001", "32.14.01.2001.001.002", "32.14.01.2002.001.001", "32.14.02.2001.001.001",
+               "32.15.01.2001.001.001"]
+        return columns, [[rts[i % 5], f"{1900 + i // 5 // 12}-{1 + i // 5 % 12:02d}", *list(valid.values())[2:]]
+                         for i in range(10_000)]
+    if name == "import_targets":
+        Unit.objects.bulk_create([Unit(code=f"32.14.01.2001.001.{i:03d}", name="RT", parent_id="32.14.01.2001.001")
+                                  for i in range(3, 53)])
+        return columns, [[f"32.14.01.2001.001.{3 + i % 50:03d}", str(1900 + i // 50), *list(valid.values())[2:]]
+                         for i in range(10_000)]
+    return columns, [list(valid.values())] * 10_000
+
+
+# The cell the last row gets wrong: a formula where a number or date belongs, or a bad code.
+BAD_CELL = {"import_wilayah": ("kode", "32.14.01.2001.1"), "import_reports": ("pus", "=1/0"),
+            "import_pus": ("tanggal_lahir_istri", "=1/0"), "import_targets": ("tahun", "=1/0")}
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTS))
+def test_ten_thousand_good_rows_and_one_bad_one_at_the_end_write_nothing(tree, tmp_path, name):
+    columns, rows = big_file(name)
+    column, value = BAD_CELL[name]
+    bad = list(rows[-1])
+    bad[columns.index(column)] = value
+    if name == "import_reports":
+        bad[columns.index("periode")] = "2100-12"  # not a repeat of the row before
+    path = tmp_path / "besar.csv"
+    write(path, columns, [*rows, bad])
+    before = counts()
+
+    status, out, err = run(name, path)
+
+    assert (status, out, counts()) == (1, [], before)
+    assert len(err) == 1 and err[0].startswith(f"baris 10002, kolom {column}: "), err
