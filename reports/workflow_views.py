@@ -5,19 +5,22 @@ may not make them: the OPD reads reports, only PKB and admin verify, return and 
 rules themselves live in `reports.workflow`; these views get the unit, call, and render.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _, gettext_lazy as _lazy
 
 from cadres import codes, scope
 from reports import queue, workflow
 from reports.activities import desa_activity_sums, poktan_rows
-from reports.deadlines import closed_period_for, is_on_time, on_time_counts
+from reports.deadlines import closed_period_for, deadline, is_on_time, on_time_counts
 from reports.forms import METHOD_LABELS, MonthlyReportForm, NoteForm, VersionForm, count_label, reason_name
 from reports.indicators import BALANCE_FIELDS, METHODS, NON_USERS, PB_FIELDS, PLACES
 from reports.models import MonthlyReport, ReportStatus
@@ -71,7 +74,8 @@ def _initial(report, register) -> dict:
 
 
 def _editable(user, unit, period, report, closed) -> bool:
-    return (scope.can_write(user, unit.code) and closed is None
+    started = period <= timezone.localdate().replace(day=1)
+    return (scope.can_write(user, unit.code) and closed is None and started
             and (report is None or report.status in workflow.EDITABLE))
 
 
@@ -85,7 +89,8 @@ def report(request, code, period):
     existing = MonthlyReport.objects.filter(rt=unit, period=period).select_related(
         "submitted_by", "verified_by", "returned_by").first()
     register = _register(unit, period)
-    context = _context(request, unit, period, report=existing, register=register)
+    due = deadline(period) - datetime.timedelta(days=1)
+    context = _context(request, unit, period, report=existing, register=register, due=due.date())
     if request.method == "POST":
         return _report_post(request, context)
     if _editable(request.user, unit, period, existing, context["closed"]):

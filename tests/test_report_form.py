@@ -181,3 +181,8 @@ def test_above_an_rt_the_page_lists_the_rts_with_their_status(kader, personas, c
         (RT, "missing"), ("32.14.01.2001.001.002", "submitted"),
     ]
     assert f'href="{URL}"' in page.content.decode()
+
+
+def test_the_page_says_the_deadline_and_a_month_not_begun_has_no_form(kader):
+    assert "kirim paling lambat 3 Desember 2020" in kader.get(URL).content.decode()
+    assert "form" not in kader.get(f"/laporan/{RT}/2999-01/").context
