@@ -167,3 +167,13 @@ def test_the_home_page_links_to_the_current_month(client, personas):
 def test_the_home_page_links_to_the_register_of_each_unit(client, personas):
     client.force_login(personas["kader"].user)
     assert "/register/32.14.01.2001.001.001/" in client.get("/").content.decode()
+
+
+def test_the_home_page_links_kader_to_their_report_and_pkb_to_their_queue(client, personas):
+    period = period_str(current_period())
+    client.force_login(personas["kader"].user)
+    body = client.get("/").content.decode()
+    assert f"/laporan/32.14.01.2001.001.001/{period}/" in body and "/verifikasi/" not in body
+    client.force_login(personas["pkb"].user)
+    body = client.get("/").content.decode()
+    assert f"/verifikasi/32.14.01.2001/{period}/" in body and "/laporan/" not in body

@@ -47,7 +47,7 @@ def login(live_server, page):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main form button[type=submit]")  # not the navbar's logout button
         return page
 
     return login_as
