@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("cadres.urls")),
     path("", include("reports.urls")),
     path("", include("reports.workflow_urls")),
+    path("", include("reports.target_urls")),
 ]
 
 admin.site.site_header = "Kampung KB — Admin"

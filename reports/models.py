@@ -1,5 +1,6 @@
-"""Monthly reports of an RT (one per RT and month), yearly PPM targets of new users, periods
-closed by the OPD, and the PPKBD's monthly desa activities.
+"""Monthly reports of an RT (one per RT and month), yearly PPM targets of new users and the OPD's
+campaigns (both a target per method), periods closed by the OPD, and the PPKBD's monthly desa
+activities.
 
 The count fields carry the names of `reports.indicators.COUNT_FIELDS`, which are also the column
 names of the import file (CONTRACT §3), so that a row maps onto a report field for field.
@@ -168,13 +169,9 @@ class MonthlyReport(models.Model):
             raise ValidationError(errors)
 
 
-class PpmTarget(models.Model):
-    """The yearly target of new users (PB) per method for one unit (PPM)."""
+class MethodTargets(models.Model):
+    """A target of new users (PB) per method: what a yearly PPM target and a campaign share."""
 
-    unit = models.ForeignKey(
-        "cadres.Unit", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="ppm_targets"
-    )
-    year = models.PositiveSmallIntegerField(_("tahun"))
     iud = count_field(_("IUD"))
     implan = count_field(_("implan"))
     mow = count_field(_("MOW"))
@@ -182,6 +179,25 @@ class PpmTarget(models.Model):
     suntik = count_field(_("suntik"))
     pil = count_field(_("pil"))
     kondom = count_field(_("kondom"))
+
+    class Meta:
+        abstract = True
+
+    def methods(self) -> dict[str, int]:
+        return {method: getattr(self, method) for method in METHODS}
+
+    @property
+    def total(self):
+        return sum(self.methods().values())
+
+
+class PpmTarget(MethodTargets):
+    """The yearly target of new users (PB) per method for one unit (PPM)."""
+
+    unit = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="ppm_targets"
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
 
     class Meta:
         ordering = ["-year", "unit"]
@@ -194,12 +210,36 @@ class PpmTarget(models.Model):
     def __str__(self):
         return f"PPM {self.unit_id} {self.year}"
 
-    def methods(self) -> dict[str, int]:
-        return {method: getattr(self, method) for method in METHODS}
 
-    @property
-    def total(self):
-        return sum(self.methods().values())
+class Campaign(MethodTargets):
+    """A drive of the OPD (e.g. a month for new implant and IUD users): a target of PB per method
+    for a unit between two dates, both included. Its progress is in `reports.campaigns`."""
+
+    unit = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    name = models.CharField(_("nama kampanye"), max_length=200)
+    start = models.DateField(_("mulai"))
+    end = models.DateField(_("selesai"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start", "unit", "name"]
+        verbose_name = _("kampanye")
+        verbose_name_plural = _("kampanye")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lte=F("end")), name="campaign_starts_before_it_ends",
+                violation_error_message=_("Tanggal mulai kampanye harus sebelum atau sama dengan tanggal selesai."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit_id})"
 
 
 class ClosedPeriod(models.Model):

@@ -43,18 +43,21 @@ def _day_number(field: str):
     return ExtractYear(field) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
 
 
-def _new_users_this_year(code: str, period: datetime.date):
-    """PB rows from January to the month's end, of couples who were on the register and PUS on
-    the day they started: a PB stays counted for its month even if the couple leaves later."""
+def new_users():
+    """Every PB row of a couple who was on the register and PUS on the day it started: a PB
+    stays counted for its day even if the couple leaves later (the year's PB, campaigns)."""
     return (
-        CoupleStatus.objects.filter(
-            rt_subtree_q(code, RT_FIELD), is_pb=True,
-            since__gte=datetime.date(period.year, 1, 1), since__lte=month_end(period),
-            couple__registered_on__lte=F("since"),
-        )
+        CoupleStatus.objects.filter(is_pb=True, couple__registered_on__lte=F("since"))
         .filter(Q(couple__left_on__isnull=True) | Q(couple__left_on__gt=F("since")))
         .alias(born=_day_number("couple__wife_birth_date"), started=_day_number("since"))
         .filter(born__gt=F("started") - (PUS_MAX_AGE + 1) * 10000, born__lte=F("started") - PUS_MIN_AGE * 10000)
+    )
+
+
+def _new_users_this_year(code: str, period: datetime.date):
+    """PB rows in the subtree from January to the month's end."""
+    return new_users().filter(
+        rt_subtree_q(code, RT_FIELD), since__gte=datetime.date(period.year, 1, 1), since__lte=month_end(period)
     )
 
 

@@ -24,6 +24,8 @@ WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave"}
 ROLE_PAGES = {name: {"pkb", "admin"} for name in ("report_verify", "report_verify_all", "report_return", "report_reopen")}
 # Register rows are personal data: the OPD, who works with recaps, may not download them.
 ROLE_PAGES["register_xlsx"] = {"kader", "pkb", "admin", "outsider"}
+# PPM targets are set by the OPD of the kabupaten (or an admin); everyone reads campaigns.
+ROLE_PAGES["targets"] = {"opd", "admin"}
 # Scoped pages whose <code> must be an RT: sampled with the first RT under the persona's unit.
 RT_PAGES = {"couple_add", "report", "report_verify", "report_return", "report_reopen"}
 # URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit.
@@ -64,6 +66,7 @@ def sample_url(name, code):
         "code": first_rt(code) if name in RT_PAGES else code,
         "period": PERIOD,
         "pk": couple.pk if couple else 0,
+        "year": 2020,
     }
     kwargs = {}
     for kwarg in named_patterns()[name].pattern.converters:

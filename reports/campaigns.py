@@ -1,0 +1,132 @@
+"""The OPD's campaigns (a target of new users per method for a unit between two dates) and their
+progress: PB in the unit's subtree within the dates, from two sources side by side.
+
+- the register: PB status rows that began between start and end (both included), of couples on
+  the register and PUS that day (`reports.register_month.new_users`);
+- the counted monthly reports of every month overlapping the dates (a report covers a whole
+  month, so a drive from the 10th counts the month's PB from its 1st).
+
+Only the methods the campaign has a target for count (a drive for implants and IUD does not count
+new pill users); a campaign with no target at all counts every method. The progress of any
+number of campaigns takes two queries.
+"""
+
+import datetime
+import operator
+from dataclasses import dataclass, field
+from functools import reduce
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from cadres import codes
+from reports.exports.tables import METHOD_LABELS
+from reports.indicators import METHODS, percent
+from reports.models import Campaign, MonthlyReport, rt_subtree_q
+from reports.periods import period_label
+from reports.register_month import RT_FIELD, new_users
+
+SOURCES = ("reports", "register")
+
+
+@dataclass
+class CampaignProgress:
+    campaign: Campaign
+    pb_methods: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> method -> PB
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        targeted = tuple(m for m in METHODS if getattr(self.campaign, m))
+        return targeted or METHODS
+
+    @property
+    def target(self) -> int:
+        return sum(getattr(self.campaign, m) for m in self.methods)
+
+    def pb(self, source: str) -> int:
+        return sum(self.pb_methods[source][m] for m in self.methods)
+
+    def figures(self, source: str) -> dict:
+        pb = self.pb(source)
+        return {"pb": pb, "pct": percent(pb, self.target), "remaining": self.target - pb}
+
+    @property
+    def reports(self) -> dict:
+        return self.figures("reports")
+
+    @property
+    def register(self) -> dict:
+        return self.figures("register")
+
+    @property
+    def months(self) -> str:
+        """The months whose reports count, e.g. `Mei 2024` or `Mei 2024 – Juni 2024`."""
+        first, last = (period_label(day.replace(day=1)) for day in (self.campaign.start, self.campaign.end))
+        return first if first == last else f"{first} – {last}"
+
+    def method_rows(self) -> list[dict]:
+        return [
+            {"method": m, "label": METHOD_LABELS[m], "target": getattr(self.campaign, m),
+             "reports": self.pb_methods["reports"][m], "register": self.pb_methods["register"][m]}
+            for m in self.methods
+        ]
+
+
+@transaction.atomic
+def campaign_create(*, unit, by, name: str, start: datetime.date, end: datetime.date, **methods: int) -> Campaign:
+    return Campaign.objects.create(
+        unit=unit, created_by=by, name=name, start=start, end=end, **{m: methods.get(m) or 0 for m in METHODS}
+    )
+
+
+def progress(campaigns: list[Campaign]) -> list[CampaignProgress]:
+    """The progress of each campaign, in two queries whatever their number (none without campaigns)."""
+    if not campaigns:
+        return []
+    from_register = _register_pb(campaigns)
+    from_reports = _reports_pb(campaigns)
+    return [
+        CampaignProgress(campaign, {"reports": from_reports[c.pk], "register": from_register[c.pk]})
+        for c in campaigns
+    ]
+
+
+def _register_pb(campaigns) -> dict[int, dict[str, int]]:
+    conditions = {c.pk: rt_subtree_q(c.unit_id, RT_FIELD) & Q(since__gte=c.start, since__lte=c.end) for c in campaigns}
+    rows = (
+        new_users().filter(reduce(operator.or_, conditions.values()))
+        .values("status").annotate(**{f"c{pk}": Count("id", filter=q) for pk, q in conditions.items()})
+        .order_by("status")
+    )
+    pb = {pk: dict.fromkeys(METHODS, 0) for pk in conditions}
+    for row in rows:
+        for pk in conditions:
+            pb[pk][row["status"]] += row[f"c{pk}"]
+    return pb
+
+
+def _reports_pb(campaigns) -> dict[int, dict[str, int]]:
+    conditions = {
+        c.pk: rt_subtree_q(c.unit_id) & Q(period__gte=c.start.replace(day=1), period__lte=c.end.replace(day=1))
+        for c in campaigns
+    }
+    sums = MonthlyReport.objects.counted().filter(reduce(operator.or_, conditions.values())).aggregate(**{
+        f"c{pk}_{m}": Sum(f"pb_{m}", filter=q) for pk, q in conditions.items() for m in METHODS
+    })
+    return {pk: {m: sums[f"c{pk}_{m}"] or 0 for m in METHODS} for pk in conditions}
+
+
+def _of_unit_and_ancestors(code: str):
+    return Campaign.objects.filter(unit_id__in=[*codes.ancestors(code), code]).select_related("unit")
+
+
+def campaigns_with_progress(code: str) -> list[CampaignProgress]:
+    """The campaigns of the unit and of the units above it, newest first, with their progress."""
+    return progress(list(_of_unit_and_ancestors(code)))
+
+
+def active_campaigns(code: str, today: datetime.date | None = None) -> list[CampaignProgress]:
+    """The campaigns running today (start ≤ today ≤ end) of the unit or the units above it."""
+    today = today or timezone.localdate()
+    return progress(list(_of_unit_and_ancestors(code).filter(start__lte=today, end__gte=today)))
