@@ -148,7 +148,8 @@ def _check_rt(rt, start: int, state: ReportState | None, rows: list[HistoryRow],
         last = max(count_writes, key=lambda write: write.version)
         differing = _diff(state.counts, last.counts, count_fields)
         if differing:
-            problems.append(f"{rt}: the last accepted numbers (version {last.version}, {last.user}) were lost: {differing}")
+            problems.append(f"{rt}: the last accepted numbers (version {last.version}, {last.user}) were lost: "
+                            f"{differing}")
     return problems
 
 

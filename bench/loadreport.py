@@ -29,14 +29,20 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
         "machine competes for the same CPUs)",
         f"- **Users:** 50 virtual users in threads, each with its own session: 40 kader (one RT each, "
         "every 5th also logged in a second time) and 10 PKB (one demo desa each, so 2–3 PKB share a desa); "
-        f"think time {THINK[0]:g}–{THINK[1]:g} s, seeded ({args.seed})",
-        f"- **Duration:** everyone logs in at once ({phases['login']:.1f} s), then {args.seconds:g} s of load "
+        f"think time {THINK[0]:g}–{THINK[1]:g} s, seeded ({args.seed}). A kader opens the month's report, "
+        "saves a draft (sometimes one couple moved between columns, with a reason) or sends it, and reads "
+        "their RT's dashboard and rekap.json (an account with one RT sees only that RT); a PKB reads the "
+        "verification queue, a report, the desa's dashboard and rekap.json, verifies or returns sent reports "
+        "and reopens verified ones",
+        f"- **Duration:** everyone logs in first, at most 4 logins at a time ({phases['login']:.1f} s), "
+        f"then {args.seconds:g} s of load "
         f"(measured {phases['load']:.1f} s, until the last request in flight returned)",
         "",
         "## Result",
         "",
         f"- **Requests:** {total} in all; {load_requests} during the load phase, "
         f"**{load_requests / phases['load']:.1f} requests/s**",
+        *_server_cpu(phases, load_requests, machine["cpus"]),
         f"- **Errors:** **{len(stats.errors)}** (HTTP 5xx, an unexpected status or page, an exception or timeout)",
         f"- **Lock refusals:** {refusals} (an outdated version refused with \"sudah diubah\": expected under "
         "concurrency, not an error)",
@@ -49,8 +55,8 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
         "|---|---:|---:|---:|---:|",
         *(f"| {row['kind']} | {row['count']} | {row['median']} | {row['p95']} | {row['max']} |" for row in rows),
         "",
-        "A login's time is mostly the password hash (PBKDF2, on purpose slow), with 50 users logging in "
-        "at the same moment on the machine above.",
+        "A login's time is mostly the password hash (PBKDF2, slow on purpose). Logins come before the "
+        "load phase and are not in its requests/s.",
         "",
         "## Outcomes",
         "",
@@ -60,6 +66,14 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
         "",
         *_listing("Errors", stats.errors),
         *_listing("Database problems", problems),
+        "## Run it",
+        "",
+        "`make loadtest` (needs PostgreSQL's server binaries; takes about 2½ minutes: a throwaway cluster, "
+        "migrate, seed_demo, the load accounts, collectstatic, gunicorn, the load). "
+        "`scripts/loadtest.sh --seconds 20 --out /tmp/loadtest.md` for a shorter run written elsewhere; "
+        "`LOADTEST_WORKERS=3` for fewer gunicorn workers. Exit status 1 on any error or lost/doubled report, "
+        "with gunicorn's log kept in /tmp/kampungkb-loadtest-gunicorn.log.",
+        "",
         "## What is checked",
         "",
         "- Every response: the expected status (a 5xx, any unexpected status or a timeout is an error); a saved "
@@ -74,6 +88,17 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
         "",
     ]
     return "\n".join(lines)
+
+
+def _server_cpu(phases: dict, requests: int, cpus: int) -> list[str]:
+    cpu = phases["server_cpu"]
+    if not cpu or not requests or not sum(cpu.values()):
+        return []
+    parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cpu.items())
+    per_request = sum(cpu.values()) / requests
+    return [f"- **Server CPU during the load:** {parts}: {per_request * 1000:.0f} ms of CPU per request "
+            f"(independent of what else runs on the machine; {cpus} CPU doing nothing else would serve about "
+            f"{cpus / per_request:.0f} requests/s of this mix, an estimate)"]
 
 
 def _listing(title: str, items: list[str]) -> list[str]:

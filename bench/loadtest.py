@@ -11,7 +11,6 @@ lost or doubled report.
 """
 
 import argparse
-import datetime
 import os
 import platform
 import sys
@@ -83,7 +82,22 @@ def virtual_users(base_url: str, period: str, stats: Stats, ledger: Ledger, seed
     return users
 
 
-def drive(users: list, seconds: float) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a server process, its children, and its children that ended (Linux)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split() if entry.name.isdigit() else None
+        except OSError:
+            continue
+        if fields and int(entry.name) == pid:
+            total += sum(int(n) for n in fields[11:15])  # utime, stime, cutime, cstime
+        elif fields and int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def drive(users: list, seconds: float, server_pids: dict[str, int]) -> dict:
     """Logs everyone in at once, then lets them loop for `seconds`; returns the phases' durations."""
     load_average = os.getloadavg()
     started = time.monotonic()
@@ -92,6 +106,7 @@ def drive(users: list, seconds: float) -> dict:
     for user in users:
         user.ready.wait()
     logged_in, client_cpu = time.monotonic(), time.process_time()
+    server_cpu = {name: cpu_seconds(pid) for name, pid in server_pids.items()}
     for user in users:
         user.deadline = logged_in + seconds
         user.go.set()
@@ -99,7 +114,9 @@ def drive(users: list, seconds: float) -> dict:
         user.join(timeout=seconds + 120)  # a request times out after 30 s: bounded in any case
     stuck = [user.name for user in users if user.is_alive()]
     load = time.monotonic() - logged_in
-    return {"login": logged_in - started, "load": load, "stuck": stuck, "load_average": load_average,
+    server_cpu = {name: cpu_seconds(pid) - server_cpu[name] for name, pid in server_pids.items()}
+    return {"server_cpu": server_cpu, "login": logged_in - started, "load": load, "stuck": stuck,
+            "load_average": load_average,
             "client_cpu": (time.process_time() - client_cpu) / load,
             "not_logged_in": [user.name for user in users if not user.logged_in.is_set()]}
 
@@ -142,8 +159,11 @@ def run(args) -> int:
     stats, ledger = Stats(), Ledger()
     users = virtual_users(base_url, period_str(period), stats, ledger, args.seed)
     before, floor = snapshot(period)
-    print(f"loadtest: {len(users)} virtual users against {base_url} for {args.seconds:g} s, period {period_str(period)}")
-    phases = drive(users, args.seconds)
+    print(f"loadtest: {len(users)} virtual users against {base_url} for {args.seconds:g} s, "
+          f"period {period_str(period)}")
+    server_pids = {name: pid for name, pid in (("gunicorn", args.gunicorn_pid), ("PostgreSQL", args.postgres_pid))
+                   if pid}
+    phases = drive(users, args.seconds, server_pids)
     connection.close()  # a fresh connection after a minute of idling
     problems = database_problems(period, before, floor, ledger)
     for name in phases["stuck"]:
@@ -171,6 +191,8 @@ def main(argv=None) -> int:
     run_parser.add_argument("--seed", type=int, default=SEED)
     run_parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (for the report)")
     run_parser.add_argument("--out", help="write the figures (Markdown) to this file")
+    run_parser.add_argument("--gunicorn-pid", type=int, help="gunicorn's master: its CPU time is reported")
+    run_parser.add_argument("--postgres-pid", type=int, help="the postmaster: its CPU time is reported")
     args = parser.parse_args(argv)
     if args.command == "accounts":
         print("\n".join(make_accounts()))

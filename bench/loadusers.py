@@ -14,19 +14,23 @@ import time
 from bench.loadcheck import Ledger, Write
 from bench.loadhttp import Page, RequestFailed, Session, Stats, is_stale
 
-BALANCE_FIELDS = (
-    tuple(f"{m}_{p}" for m in ("iud", "implan", "mow", "mop", "suntik", "pil", "kondom") for p in ("pemerintah", "swasta"))
-    + ("hamil", "ias", "iat", "tial")
-)
-PB_FIELDS = tuple(f"pb_{m}" for m in ("iud", "implan", "mow", "mop", "suntik", "pil", "kondom"))
+# reports.indicators' lists, repeated so that the client needs no Django (a test keeps them equal).
+METHODS = ("iud", "implan", "mow", "mop", "suntik", "pil", "kondom")
+BALANCE_FIELDS = tuple(f"{m}_{p}" for m in METHODS for p in ("pemerintah", "swasta")) + ("hamil", "ias", "iat", "tial")
+PB_FIELDS = tuple(f"pb_{m}" for m in METHODS)
 COUNT_FIELDS = ("pus",) + BALANCE_FIELDS + PB_FIELDS
 THINK = (0.2, 1.0)  # seconds between actions
 REASON = "uji beban: dihitung ulang dengan kader"
 RETURN_NOTE = "Uji beban: mohon cek lagi angka PB bulan ini."
 REOPEN_NOTE = "Uji beban: ada koreksi dari puskesmas."
+STATUS_CHANGED = "Hanya laporan berstatus"  # return.html / reopen.html when the status no longer fits
 
 
 class VirtualUser(threading.Thread):
+    # Logins arrive a few at a time, as people do: 58 password hashes at the same instant would
+    # only measure how long the last one waits for a CPU.
+    login_gate = threading.BoundedSemaphore(4)
+
     def __init__(self, *, name: str, base_url: str, password: str, period: str, stats: Stats, ledger: Ledger,
                  seed: int):
         super().__init__(name=name, daemon=True)
@@ -41,8 +45,10 @@ class VirtualUser(threading.Thread):
     def log_in(self):
         """Logs in (before the clock starts: a login's password hash is the slowest request)."""
         try:
-            self.session.login(self.password)
-            self.extra_logins()
+            for session in (self.session, self.extra_login()):
+                if session is not None:
+                    with self.login_gate:
+                        session.login(self.password)
             self.logged_in.set()
         except RequestFailed:
             pass
@@ -51,8 +57,9 @@ class VirtualUser(threading.Thread):
         finally:
             self.ready.set()
 
-    def extra_logins(self):
-        pass
+    def extra_login(self) -> Session | None:
+        """A second session to log in as well, if this user has one."""
+        return None
 
     def run(self):
         self.log_in()
@@ -90,19 +97,15 @@ class Kader(VirtualUser):
         if twin:
             self.twin = Session(self.base_url, self.stats, self.username, label=self.username + "#2")
 
-    def extra_logins(self):
-        if self.twin is not None:
-            self.twin.login(self.password)
+    def extra_login(self) -> Session | None:
+        return self.twin
 
     @property
     def report_path(self) -> str:
         return f"/laporan/{self.rt}/{self.period}/"
 
     def act(self):
-        roll = self.rng.random()
-        if self.twin is not None and roll < 0.15:
-            self.save_twice()
-        elif roll < 0.65:
+        if self.rng.random() < 0.65:
             self.fill_report()
         else:
             self.read_dashboard(self.rt)
@@ -116,7 +119,9 @@ class Kader(VirtualUser):
         if form is None:
             self.stats.count("report locked (sent or verified): read only")
             return
-        kind = "submit" if self.rng.random() < 0.3 else "draft"
+        if self.twin is not None and self.rng.random() < 0.4:
+            return self.save_twice(page, form)
+        kind = "submit" if self.rng.random() < 0.25 else "draft"
         data, counts = self.filled(page, form)
         try:
             answer = self.session.post(kind, self.report_path, {**data, "action": kind}, expect=(302, 409))
@@ -125,10 +130,10 @@ class Kader(VirtualUser):
             raise
         self.judge(kind, answer, int(form["version"]), counts, self.session)
 
-    def save_twice(self):
-        """Both sessions open the form at the same version, then save at once."""
-        (page_a, form_a), (page_b, form_b) = self.open_form(self.session), self.open_form(self.twin)
-        if form_a is None or form_b is None or form_a["version"] != form_b["version"]:
+    def save_twice(self, page_a: Page, form_a: dict):
+        """The second session opens the form too, at the same version; then both save at once."""
+        page_b, form_b = self.open_form(self.twin)
+        if form_b is None or form_a["version"] != form_b["version"]:
             self.stats.count("double edit skipped (report locked or changed between the two opens)")
             return
         filled = [self.filled(page_a, form_a), self.filled(page_b, form_b)]
@@ -230,7 +235,7 @@ class Pkb(VirtualUser):
                 self.verify(row, queue.csrf_token())
             else:
                 self.send_back(row["rt"], "kembalikan", "return", RETURN_NOTE)
-        elif roll < 0.6 and verified:  # reopened reports go back to the cadres: more saves
+        elif roll < 0.65 and verified:  # reopened reports go back to the cadres: more saves
             self.send_back(self.rng.choice(verified)["rt"], "buka", "reopen", REOPEN_NOTE)
         elif roll < 0.75 and rows:
             self.session.get("report page", f"/laporan/{self.rng.choice(rows)['rt']}/{self.period}/")
@@ -271,6 +276,10 @@ class Pkb(VirtualUser):
             self.stats.count(f"accepted {kind}")
         elif is_stale(Page(answer.body).form_errors()):
             self.stats.count(f"lock refusal ({kind})")
+        elif STATUS_CHANGED in answer.body:
+            # Changed meanwhile into a status the note no longer applies to: the page then shows
+            # that status rule instead of the form (and of the "sudah diubah" message).
+            self.stats.count(f"lock refusal ({kind}, shown as the status rule)")
         else:
             self.stats.error(kind, f"{rt}: refused: {Page(answer.body).form_errors()[:200]}")
 

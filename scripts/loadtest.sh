@@ -75,6 +75,7 @@ EOF
 echo "== load"
 status=0
 $PY bench/loadtest.py run --base-url "http://127.0.0.1:$web_port" --workers "$WORKERS" \
+  --gunicorn-pid "$gunicorn_pid" --postgres-pid "$(head -1 "$pgdata/postmaster.pid")" \
   --out docs/loadtest.md "$@" || status=$?
 if [ "$status" != 0 ] || grep -q Traceback "$work/gunicorn.log"; then
   cp "$work/gunicorn.log" /tmp/kampungkb-loadtest-gunicorn.log

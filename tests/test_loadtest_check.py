@@ -147,15 +147,17 @@ def test_the_loopback_base_url_keeps_its_port():
     assert check_loopback("http://127.0.0.1:45123/") == "http://127.0.0.1:45123"
 
 
-QUEUE = """
-<div class="alert alert-danger" role="alert">Laporan ini sudah diubah oleh Dadang pada 23 November 2026 12:00
-(versi 4) setelah Anda membukanya.</div>
-<form method="post" action="/verifikasi/32.14.01.1001/2026-10/semua/"><input type="hidden" name="csrfmiddlewaretoken" value="tok"></form>
-<div class="list-group-item queue-row" data-rt="32.14.01.1001.001.001" data-status="missing"><a href="#">RT 001</a></div>
-<div class="list-group-item queue-row" data-rt="32.14.01.1001.001.002" data-status="submitted"><div>
-  <form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="tok"><input type="hidden" name="version" value="7"></form>
-</div></div>
-"""
+QUEUE = (
+    '<div class="alert alert-danger" role="alert">Laporan ini sudah diubah oleh Dadang pada 23 November 2026 '
+    "12:00\n(versi 4) setelah Anda membukanya.</div>"
+    '<form method="post" action="/verifikasi/32.14.01.1001/2026-10/semua/">'
+    '<input type="hidden" name="csrfmiddlewaretoken" value="tok"></form>'
+    '<div class="list-group-item queue-row" data-rt="32.14.01.1001.001.001" data-status="missing">'
+    '<a href="#">RT 001</a></div>'
+    '<div class="list-group-item queue-row" data-rt="32.14.01.1001.001.002" data-status="submitted"><div>'
+    '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="tok">'
+    '<input type="hidden" name="version" value="7"></form></div></div>'
+)
 
 
 def test_a_queue_page_gives_its_rows_versions_token_and_messages():
@@ -170,10 +172,10 @@ def test_a_queue_page_gives_its_rows_versions_token_and_messages():
     assert "(versi 4)" in text
 
 
-FORM = """
-<form method="post" class="report-form" novalidate>
-<input type="hidden" name="csrfmiddlewaretoken" value="tok"><input type="hidden" name="version" value="3" id="id_version">
-""" + "".join(
+FORM = (
+    '<form method="post" class="report-form" novalidate><input type="hidden" name="csrfmiddlewaretoken" value="tok">'
+    '<input type="hidden" name="version" value="3" id="id_version">'
+) + "".join(
     f'<input type="number" name="{field}" value="{value}"><div id="id_{field}_helptext" class="form-text">'
     f'Register: {value}</div><input type="text" name="alasan_{field}">'
     for field, value in counts(pus=10).items()
