@@ -36,7 +36,9 @@ def _couple(request, pk, *, write=False) -> Couple:
 def _back(request, couple):
     """Where to go after a change: the page the cadre came from (if ours), else the RT's list."""
     url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+    # A path of ours only: `redirect` would take any other word for the name of a URL pattern.
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
+            url, {request.get_host()}, require_https=request.is_secure()):
         return url
     return reverse("register", args=[couple.rt_id])
 
