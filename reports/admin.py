@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.indicators import NON_USERS, PA_FIELDS, PB_FIELDS
-from reports.models import ClosedPeriod, DesaActivityReport, MonthlyReport, PoktanActivity, PpmTarget
+from reports.models import Campaign, ClosedPeriod, DesaActivityReport, MonthlyReport, PoktanActivity, PpmTarget
 
 
 @admin.register(MonthlyReport)
@@ -83,3 +83,19 @@ class DesaActivityReportAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["desa"]
     readonly_fields = ["updated_by", "updated_at", "version"]
     inlines = [PoktanActivityInline]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "start", "end", "iud", "implan", "mow", "mop", "suntik", "pil", "kondom",
+                    "created_by", "created_at"]
+    list_filter = [("start", admin.DateFieldListFilter)]
+    search_fields = ["name", "unit__code", "unit__name"]
+    list_select_related = ["unit", "created_by"]
+    raw_id_fields = ["unit"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

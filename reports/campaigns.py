@@ -87,7 +87,7 @@ def progress(campaigns: list[Campaign]) -> list[CampaignProgress]:
     from_register = _register_pb(campaigns)
     from_reports = _reports_pb(campaigns)
     return [
-        CampaignProgress(campaign, {"reports": from_reports[c.pk], "register": from_register[c.pk]})
+        CampaignProgress(c, {"reports": from_reports[c.pk], "register": from_register[c.pk]})
         for c in campaigns
     ]
 

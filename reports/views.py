@@ -9,12 +9,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from cadres import scope
+from reports.campaigns import active_campaigns
 from reports.dashboard import dashboard_for
 from reports.exports.pdf import recap_pdf
 from reports.exports.tables import child_level_title, sort_headers, unit_title
 from reports.exports.xlsx import XLSX_TYPE, recap_xlsx
 from reports.periods import add_months, current_period, parse_period, period_label, period_str
 from reports.recap import recap_for, to_jsonable
+from reports.target_views import may_edit_targets
 
 
 @login_required
@@ -35,6 +37,8 @@ def dashboard(request, code, period):
         "headers": sort_headers(sort),
         "child_level": child_level_title(unit.level),
         **dashboard_for(unit, period, sort),
+        "campaigns": active_campaigns(unit.code),
+        "can_edit_targets": may_edit_targets(request.user),
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -1,0 +1,152 @@
+"""MKJP campaigns: a one-month drive in Kabupaten 32.14 for 1,831 new implant and IUD users, its
+progress from the register and from the monthly reports, the campaign page and the dashboard."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from reports.campaigns import active_campaigns, campaign_create, progress
+from reports.models import Campaign, ReportStatus
+from tests.register_factories import bulk_couples
+from tests.report_factories import make_report
+
+RT_A = "32.14.01.2001.001.001"
+RT_B = "32.14.02.2001.001.001"
+RT_OUTSIDE = "32.15.01.2001.001.001"
+MAY = {"start": datetime.date(2024, 5, 1), "end": datetime.date(2024, 5, 31)}
+
+
+def drive(unit_code="32.14", **dates):
+    from cadres.models import Unit
+
+    return campaign_create(unit=Unit.objects.get(code=unit_code), by=None, name="Bulan MKJP",
+                           **(dates or MAY), iud=600, implan=1231)
+
+
+def day(text):
+    return datetime.date.fromisoformat(text)
+
+
+@pytest.fixture
+def may_register(tree):
+    """PB in the register around May 2024: three count (implan 10 May, IUD 31 May, IUD 20 May)."""
+    bulk_couples(RT_A, [
+        [(day("2024-04-01"), "ias", ""), (day("2024-05-10"), "implan", "pemerintah")],
+        [(day("2024-05-31"), "iud", "swasta")],
+        [(day("2024-06-01"), "iud", "pemerintah")],  # after the end
+        [(day("2024-04-30"), "implan", "pemerintah")],  # before the start
+        [(day("2024-05-15"), "pil", "swasta")],  # not a method of the drive
+        [(day("2024-03-01"), "suntik", "swasta"), (day("2024-05-12"), "implan", "swasta")],  # a switch, not a PB
+    ])
+    bulk_couples(RT_A, [[(day("2024-05-05"), "iud", "pemerintah")]], born=day("1970-01-01"))  # wife 54: not PUS
+    bulk_couples(RT_B, [[(day("2024-05-20"), "iud", "pemerintah")]])
+    bulk_couples(RT_OUTSIDE, [[(day("2024-05-20"), "implan", "pemerintah")]])  # another kabupaten
+
+
+@pytest.fixture
+def may_reports(tree):
+    """Counted reports of May 2024 give 4 IUD and 6 implant PB (and 9 pill, not counted)."""
+    make_report(RT_A, "2024-05", pus=30, pil_pemerintah=20, pb_iud=4, pb_implan=6, pb_pil=9)
+    make_report(RT_A, "2024-04", pus=30, pil_pemerintah=20, pb_iud=100)  # before
+    make_report(RT_B, "2024-06", pus=30, pil_pemerintah=20, pb_implan=50)  # after
+    make_report("32.14.01.2001.001.002", "2024-05", status=ReportStatus.DRAFT, pus=9, pb_iud=30)  # not counted
+    make_report(RT_OUTSIDE, "2024-05", pus=30, pil_pemerintah=20, pb_iud=70)  # another kabupaten
+
+
+def test_the_drive_counts_register_pb_of_its_methods_within_its_dates(may_register, may_reports):
+    [result] = progress([drive()])
+    assert result.target == 1831
+    assert result.pb_methods["register"]["iud"] == 2 and result.pb_methods["register"]["implan"] == 1
+    assert result.register == {"pb": 3, "pct": Decimal("0.16"), "remaining": 1828}
+    assert [(row["method"], row["target"], row["register"]) for row in result.method_rows()] == [
+        ("iud", 600, 2), ("implan", 1231, 1)]
+
+
+def test_the_drive_counts_pb_of_the_counted_reports_of_the_months_it_overlaps(may_register, may_reports):
+    [result] = progress([drive()])
+    assert result.reports == {"pb": 10, "pct": Decimal("0.55"), "remaining": 1821}
+    assert result.months == "Mei 2024"
+    # From 20 April to 10 May: the reports of April and May count, the register only within the days.
+    [longer] = progress([drive(start=day("2024-04-20"), end=day("2024-05-10"))])
+    assert longer.reports["pb"] == 110 and longer.months == "April 2024 – Mei 2024"
+    assert longer.register["pb"] == 2  # the implants of 30 April and 10 May
+
+
+def test_the_progress_of_many_campaigns_takes_two_queries(may_register, may_reports, django_assert_num_queries):
+    campaigns = [drive(), drive("32.14.01"), drive("32.14.02", start=day("2024-05-15"), end=day("2024-06-30"))]
+    with django_assert_num_queries(2):
+        results = progress(campaigns)
+    assert [(r.reports["pb"], r.register["pb"]) for r in results] == [(10, 3), (10, 2), (50, 1)]
+
+
+def test_a_campaign_cannot_end_before_it_starts(tree):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Campaign.objects.create(unit_id="32.14", name="x", start=day("2024-05-02"), end=day("2024-05-01"))
+
+
+def test_only_running_campaigns_of_the_unit_and_above_are_active(tree):
+    today = day("2024-05-20")
+    running, _ended, _elsewhere = drive(), drive(start=day("2024-04-01"), end=day("2024-04-30")), drive("32.15")
+    below = drive("32.14.01.2001")
+    assert [p.campaign for p in active_campaigns("32.14.01.2001", today)] == [running, below]
+    assert [p.campaign for p in active_campaigns("32.14", today)] == [running]
+
+
+def test_the_dashboard_shows_the_running_drive_with_its_progress(client, personas, may_reports):
+    today = timezone.localdate()
+    drive(start=today - datetime.timedelta(days=5), end=today + datetime.timedelta(days=25))
+    client.force_login(personas["pkb"].user)
+    body = client.get("/wilayah/32.14.01.2001/2024-05/").content.decode()
+    assert "Kampanye berjalan" in body and "Bulan MKJP" in body and "1.831" in body
+    assert 'href="/kampanye/32.14.01.2001/"' in body
+    assert "/target/" not in body  # only the OPD and admins set targets
+    client.force_login(personas["opd"].user)
+    assert 'href="/target/32.14/2024/"' in client.get("/wilayah/32.14/2024-05/").content.decode()
+
+
+def test_the_opd_creates_a_campaign_and_a_kader_reads_it(client, personas):
+    client.force_login(personas["opd"].user)
+    data = {"name": "Bulan MKJP", "start": "2024-05-01", "end": "2024-05-31", "iud": "600", "implan": "1231",
+            "mow": "0", "mop": "0", "suntik": "0", "pil": "0", "kondom": "0"}
+    response = client.post("/kampanye/32.14/", data)
+    assert response.status_code == 302 and response.url == "/kampanye/32.14/"
+    campaign = Campaign.objects.get()
+    assert (campaign.unit_id, campaign.total, campaign.created_by) == ("32.14", 1831, personas["opd"].user)
+    client.force_login(personas["kader"].user)
+    response = client.get(f"/kampanye/{RT_A}/")
+    body = response.content.decode()
+    assert response.status_code == 200 and "Bulan MKJP" in body and "Target 1.831 PB" in body
+    assert "laporan bulanan, bulan yang beririsan (Mei 2024)" in body
+    assert "Kampanye baru" not in body
+    assert client.post(f"/kampanye/{RT_A}/", data).status_code == 403
+    assert Campaign.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"end": "2024-04-30"}, "Tanggal selesai tidak boleh sebelum tanggal mulai."),
+        ({"start": "2024-13-01"}, "Tanggal mulai tidak sah (TTTT-BB-HH)."),
+        ({"name": ""}, "Nama kampanye wajib diisi."),
+        ({"iud": "-3"}, "Target IUD tidak boleh kurang dari 0."),
+        ({"implan": ""}, "Target Implan wajib diisi (tulis 0 bila tidak ada)."),
+        ({"iud": "0", "implan": "0"}, "Isi target paling sedikit satu metode."),
+    ],
+)
+def test_a_bad_campaign_is_named_and_not_saved(client, personas, change, message):
+    client.force_login(personas["opd"].user)
+    data = {"name": "Bulan MKJP", "start": "2024-05-01", "end": "2024-05-31", "iud": "600", "implan": "1231",
+            "mow": "0", "mop": "0", "suntik": "0", "pil": "0", "kondom": "0"} | change
+    response = client.post("/kampanye/32.14/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Campaign.objects.count() == 0
+
+
+def test_an_outsider_gets_404(client, personas):
+    client.force_login(personas["outsider"].user)
+    assert client.get("/kampanye/32.14/").status_code == 404
+    assert client.post("/kampanye/32.14/", {"name": "x"}).status_code == 404
