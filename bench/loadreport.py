@@ -27,8 +27,8 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
         f"the load client runs on the same machine too (it used {phases['client_cpu']:.2f} CPU on average "
         f"during the load); load average before the run {phases['load_average'][0]:.2f} (other work on the "
         "machine competes for the same CPUs)",
-        f"- **Users:** 50 virtual users in threads, each with its own session: 40 kader (one RT each, "
-        "every 5th also logged in a second time) and 10 PKB (one demo desa each, so 2–3 PKB share a desa); "
+        f"- **Users:** 50 virtual users in threads, each with its own session: 40 kader (one RT each; 8 of "
+        "them also logged in a second time, 4 of those with no report yet for the month) and 10 PKB (one demo desa each, so 2–3 PKB share a desa); "
         f"think time {THINK[0]:g}–{THINK[1]:g} s, seeded ({args.seed}). A kader opens the month's report, "
         "saves a draft (sometimes one couple moved between columns, with a reason) or sends it, and reads "
         "their RT's dashboard and rekap.json (an account with one RT sees only that RT); a PKB reads the "
@@ -79,8 +79,9 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
         "- Every response: the expected status (a 5xx, any unexpected status or a timeout is an error); a saved "
         "report's next page confirms the save with the version made; a verification's page says it was done or "
         "refused for an outdated version.",
-        "- Cadres with a second session open their report in both and save both at the same moment: exactly one "
-        "save must be accepted and the other refused with the \"sudah diubah\" message.",
+        "- Cadres with a second session open their report in both and save both at the same moment (the first "
+        "time, where there was no report yet, both sessions create it at once): exactly one save must be accepted "
+        "and the other refused with the \"sudah diubah\" message.",
         "- Afterwards, in the database: one report per RT and month; every report balances; for each RT, the "
         "accepted writes made the versions v+1, v+2, … without a gap or a double, the report is at the last one, "
         "holds the numbers of the last accepted save, and the history has one row per accepted write with "

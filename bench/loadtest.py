@@ -41,7 +41,7 @@ from reports.periods import current_period, period_str  # noqa: E402
 PREFIX = "lt_"
 PASSWORD = "uji-beban-2026"  # a throwaway cluster's accounts
 KADER_COUNT, PKB_COUNT = 40, 10
-TWIN_EVERY = 5  # every 5th cadre also works in a second session, to save the same report twice at once
+TWINS = 8  # cadres who also work in a second session, to save the same report twice at once
 SEED = 7
 
 
@@ -63,17 +63,24 @@ def make_accounts() -> list[str]:
     return lines
 
 
-def virtual_users(base_url: str, period: str, stats: Stats, ledger: Ledger, seed: int) -> list:
+def twin_rts(kader_rts: list[str], reported: set[str]) -> set[str]:
+    """The RTs whose cadre also works in a second session: half of them without a report yet (the
+    two sessions then create it at once), half with one (they then save the same version at once)."""
+    without = [rt for rt in kader_rts if rt not in reported][:TWINS // 2]
+    with_report = [rt for rt in kader_rts if rt in reported]
+    return set(without) | set(with_report[::5][:TWINS - len(without)])
+
+
+def virtual_users(base_url: str, period: str, reported: set[str], stats: Stats, ledger: Ledger, seed: int) -> list:
+    accounts = [(account, account.units.get().code)
+                for account in User.objects.filter(username__startswith=PREFIX).order_by("username")]
+    twins = twin_rts([rt for account, rt in accounts if account.role == Role.KADER], reported)
     users = []
-    accounts = User.objects.filter(username__startswith=PREFIX).prefetch_related("units").order_by("username")
-    kader_index = 0
-    for account in accounts:
+    for account, unit in accounts:
         common = dict(name=account.username, base_url=base_url, password=PASSWORD, period=period, stats=stats,
                       ledger=ledger, seed=seed)
-        unit = account.units.get().code
         if account.role == Role.KADER:
-            kader_index += 1
-            users.append(Kader(rt=unit, twin=kader_index % TWIN_EVERY == 0, **common))
+            users.append(Kader(rt=unit, twin=unit in twins, **common))
         elif account.role == Role.PKB:
             users.append(Pkb(desa=unit, **common))
     if len(users) != KADER_COUNT + PKB_COUNT:
@@ -157,8 +164,8 @@ def run(args) -> int:
     base_url = check_loopback(args.base_url)
     period = current_period()
     stats, ledger = Stats(), Ledger()
-    users = virtual_users(base_url, period_str(period), stats, ledger, args.seed)
     before, floor = snapshot(period)
+    users = virtual_users(base_url, period_str(period), set(before), stats, ledger, args.seed)
     print(f"loadtest: {len(users)} virtual users against {base_url} for {args.seconds:g} s, "
           f"period {period_str(period)}")
     server_pids = {name: pid for name, pid in (("gunicorn", args.gunicorn_pid), ("PostgreSQL", args.postgres_pid))

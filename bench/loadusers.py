@@ -119,8 +119,8 @@ class Kader(VirtualUser):
         if form is None:
             self.stats.count("report locked (sent or verified): read only")
             return
-        if self.twin is not None and self.rng.random() < 0.4:
-            return self.save_twice(page, form)
+        if self.twin is not None and (form["version"] == "0" or self.rng.random() < 0.4):
+            return self.save_twice(page, form)  # always when the report does not exist yet
         kind = "submit" if self.rng.random() < 0.25 else "draft"
         data, counts = self.filled(page, form)
         try:
@@ -134,7 +134,7 @@ class Kader(VirtualUser):
         """The second session opens the form too, at the same version; then both save at once."""
         page_b, form_b = self.open_form(self.twin)
         if form_b is None or form_a["version"] != form_b["version"]:
-            self.stats.count("double edit skipped (report locked or changed between the two opens)")
+            self.stats.count("double save skipped (report locked or changed between the two opens)")
             return
         filled = [self.filled(page_a, form_a), self.filled(page_b, form_b)]
         answers, barrier = [None, None], threading.Barrier(2)
@@ -160,7 +160,8 @@ class Kader(VirtualUser):
                                       "expected exactly one accepted and one refused")
         for i, session in enumerate((self.session, self.twin)):
             self.judge("draft", answers[i], int(form_a["version"]), filled[i][1], session)
-        self.stats.count("double edit: one saved, one refused" if statuses == [302, 409] else "double edit: WRONG")
+        what = "double save creating the report" if form_a["version"] == "0" else "double save of one version"
+        self.stats.count(f"{what}: one saved, one refused" if statuses == [302, 409] else f"{what}: WRONG")
 
     def filled(self, page: Page, form: dict) -> tuple[dict, dict]:
         """The form as a cadre sends it: prefilled numbers, sometimes one couple moved from one

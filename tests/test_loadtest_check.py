@@ -204,3 +204,13 @@ def test_a_cadre_with_an_empty_form_makes_up_balanced_numbers():
     assert 15 <= sent["pus"] <= 35
     assert sum(sent[field] for field in BALANCE_FIELDS) == sent["pus"]
     assert data["version"] == "0"
+
+
+def test_twins_are_half_rts_without_a_report_and_half_every_fifth_with_one():
+    from bench.loadtest import twin_rts
+
+    rts = [f"rt{i:02d}" for i in range(40)]
+    reported = set(rts) - {"rt03", "rt07", "rt11", "rt12", "rt30"}
+    twins = twin_rts(rts, reported)
+    assert twins == {"rt03", "rt07", "rt11", "rt12"} | {"rt00", "rt06", "rt14", "rt19"}
+    assert twin_rts(rts, set(rts)) == {f"rt{i:02d}" for i in range(0, 40, 5)}
