@@ -41,3 +41,8 @@ screenshots: $(STAMP)
 # throwaway PostgreSQL on loopback; figures in docs/loadtest.md, status 1 on any error or lost report.
 loadtest: $(STAMP)
 	scripts/loadtest.sh
+
+# The bench (not part of `make test`): a synthetic kabupaten at 1x, 2x and 4x on a throwaway
+# SQLite file and a throwaway PostgreSQL; writes docs/benchmarks.md. About 40 minutes on 2 cores.
+bench: $(STAMP)
+	bench/bench.sh

@@ -1,0 +1,166 @@
+"""What the bench measures on a synthesized kabupaten: the floors (hand-written single SQL
+aggregates over the same rows), the recap at each level, the dashboards, the register month,
+the exports and the imports."""
+
+import datetime
+import tempfile
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+
+from bench.files import pus_file, reports_file
+from bench.measure import Figure, in_child, in_process, median_ms
+from cadres.models import Couple, CoupleStatus, Role, Unit, User
+from cadres.models.register import birthday_bounds
+from reports.indicators import COUNT_FIELDS
+from reports.models import MonthlyReport
+from reports.periods import month_end, period_str
+from reports.recap import recap_for
+from reports.register_month import register_rollup
+
+REPORTS = MonthlyReport._meta.db_table
+FLOOR_SQL = (f"SELECT {', '.join(f'SUM({name})' for name in COUNT_FIELDS)} FROM {REPORTS} "
+             "WHERE period = %s AND rt_id LIKE %s")
+FLOOR_YTD_SQL = FLOOR_SQL.replace("period = %s", "period >= %s AND period <= %s")
+REGISTER_FLOOR_SQL = (
+    f"SELECT s.status, s.place, COUNT(*) FROM {CoupleStatus._meta.db_table} s "
+    f"JOIN {Couple._meta.db_table} c ON c.id = s.couple_id "
+    "WHERE c.rt_id LIKE %s AND s.since <= %s AND (s.until IS NULL OR s.until > %s) "
+    "AND c.registered_on <= %s AND c.wife_birth_date > %s AND c.wife_birth_date <= %s "
+    "AND (c.left_on IS NULL OR c.left_on > %s) GROUP BY s.status, s.place"
+)
+IMPORT_ROWS = 100_000
+
+
+def level_codes(kabupaten: str) -> dict[str, str]:
+    """The kabupaten and the first unit at each level below it."""
+    units = Unit.objects.subtree(kabupaten)
+    return {"kabupaten": kabupaten, **{level: units.at_level(level).order_by("code").first().code
+                                       for level in ("kecamatan", "desa", "rt")}}
+
+
+def pattern(code: str) -> str:
+    return code if code.count(".") == 5 else code + ".%"
+
+
+def sql_call(sql: str, params: list):
+    def call():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    return call
+
+
+def floors(codes: dict[str, str], period: datetime.date, runs: int) -> list[Figure]:
+    figures = []
+    for level, code in codes.items():
+        rows = MonthlyReport.objects.filter(rt_id__in=Unit.objects.subtree(code).values("code"), period=period).count()
+        figures.append(Figure(f"floor.{level}", median_ms(sql_call(FLOOR_SQL, [period, pattern(code)]), runs),
+                              runs, queries=1, rows=rows))
+    january = datetime.date(period.year, 1, 1)
+    ytd = sql_call(FLOOR_YTD_SQL, [january, period, pattern(codes["kabupaten"])])
+    figures.append(Figure("floor_ytd.kabupaten", median_ms(ytd, runs), runs, queries=1,
+                          rows=MonthlyReport.objects.filter(period__gte=january, period__lte=period).count(),
+                          note="the same sums over January to the month: the rows the recap reads for PB so far"))
+    end = month_end(period)
+    born_after, born_by = birthday_bounds(end)
+    for level in ("desa", "kabupaten"):
+        params = [pattern(codes[level]), end, end, end, born_after, born_by, end]
+        figures.append(Figure(f"floor_register.{level}", median_ms(sql_call(REGISTER_FLOOR_SQL, params), runs),
+                              runs, queries=1, rows=Couple.objects.in_subtree(codes[level]).count()))
+    return figures
+
+
+def admin_client() -> Client:
+    admin, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": Role.ADMIN, "is_staff": True, "is_superuser": True})
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def page_call(client: Client, url: str):
+    def call():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response.content
+    return call
+
+
+def pages(codes: dict[str, str], period: datetime.date, runs: int, heavy_runs: int) -> list[Figure]:
+    client, month = admin_client(), period_str(period)
+    figures = [
+        in_process(f"recap.json.{level}", page_call(client, f"/wilayah/{code}/{month}/rekap.json"), runs,
+                   floor=f"floor.{level}")
+        for level, code in codes.items()
+    ]
+    kabupaten = Unit.objects.get(code=codes["kabupaten"])
+    figures.append(in_process("recap_for.kabupaten", lambda: recap_for(kabupaten, period), runs, floor="floor.kabupaten"))
+    for level in ("desa", "kabupaten"):
+        figures.append(in_process(f"dashboard.{level}", page_call(client, f"/wilayah/{codes[level]}/{month}/"),
+                                  runs, floor=f"floor.{level}"))
+    figures.append(in_process("register_month.desa", lambda: register_rollup(codes["desa"], period), runs,
+                              floor="floor_register.desa"))
+    figures.append(in_process("register_page.desa", page_call(client, f"/register/{codes['desa']}/"), runs,
+                              floor="floor_register.desa"))
+    for kind in ("pdf", "xlsx"):
+        figures.append(in_process(f"rekap.{kind}.kabupaten",
+                                  page_call(client, f"/wilayah/{codes['kabupaten']}/{month}/rekap.{kind}"),
+                                  heavy_runs, floor="floor.kabupaten"))
+    return figures
+
+
+def children(kabupaten: str, period: datetime.date, runs: int, workdir: Path) -> list[Figure]:
+    """The register workbook and the two imports, each in child processes (max RSS)."""
+    figures = [attempt("register_xlsx.kabupaten", lambda: in_child(
+        "register_xlsx.kabupaten", ["register_xlsx", kabupaten, month_end(period).isoformat(),
+                                    str(workdir / "register.xlsx")],
+        runs, cleanup=lambda: None, floor="floor_register.kabupaten"))]
+    first_synthesized = MonthlyReport.objects.order_by("period").values_list("period", flat=True).first()
+    first, rows = reports_file(workdir / "reports.csv", kabupaten, IMPORT_ROWS, first_synthesized)
+    figures.append(attempt("import_reports", lambda: in_child(
+        "import_reports", ["import_reports", str(workdir / "reports.csv")], runs,
+        cleanup=lambda: _delete_reports_before(kabupaten, first_synthesized),
+        floor="floor.kabupaten", rows=rows, note=f"CSV, new reports from {period_str(first)}")))
+    pus_file(workdir / "pus.csv", kabupaten, IMPORT_ROWS, period)
+    last_couple = Couple.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    figures.append(attempt("import_pus", lambda: in_child(
+        "import_pus", ["import_pus", str(workdir / "pus.csv")], runs,
+        cleanup=lambda: _delete_couples_after(last_couple),
+        floor="floor_register.kabupaten", rows=IMPORT_ROWS, note="CSV")))
+    return figures
+
+
+def attempt(name: str, measure) -> Figure:
+    """The figure, or an empty one saying why it could not be measured (e.g. no such command yet)."""
+    try:
+        return measure()
+    except Exception as error:  # noqa: BLE001 - one missing figure must not lose the others
+        reason = str(error).strip().splitlines()[-1][:200]
+        return Figure(name=name, ms=None, runs=0, note=f"not measured: {reason}")
+
+
+def _execute(*statements):
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def _delete_reports_before(kabupaten: str, before: datetime.date):
+    where = "WHERE period < %s AND rt_id LIKE %s"
+    _execute(*((f"DELETE FROM {model._meta.db_table} {where}", [before, kabupaten + ".%"])
+               for model in (MonthlyReport.history.model, MonthlyReport)))
+
+
+def _delete_couples_after(last_id: int):
+    _execute(
+        (f"DELETE FROM {CoupleStatus.history.model._meta.db_table} WHERE couple_id > %s", [last_id]),
+        (f"DELETE FROM {CoupleStatus._meta.db_table} WHERE couple_id > %s", [last_id]),
+        (f"DELETE FROM {Couple.history.model._meta.db_table} WHERE id > %s", [last_id]),
+        (f"DELETE FROM {Couple._meta.db_table} WHERE id > %s", [last_id]),
+    )
+
+
+def workdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="kampungkb-bench-"))
