@@ -20,12 +20,17 @@ free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0))
 pgdata=$(mktemp -d /tmp/kampungkb-loadtest-pg.XXXXXX)
 work=$(mktemp -d /tmp/kampungkb-loadtest.XXXXXX)
 gunicorn_pid=""
+client_pid=""
 as_owner=()
 if [ "$(id -u)" = 0 ]; then
   chown postgres "$pgdata"
   as_owner=(runuser -u postgres --)
 fi
 cleanup() {
+  if [ -n "$client_pid" ]; then
+    kill -TERM "$client_pid" 2>/dev/null || true
+    wait "$client_pid" 2>/dev/null || true
+  fi
   if [ -n "$gunicorn_pid" ]; then
     kill -TERM "$gunicorn_pid" 2>/dev/null || true
     wait "$gunicorn_pid" 2>/dev/null || true
@@ -74,9 +79,13 @@ EOF
 
 echo "== load"
 status=0
+# In the background and waited for, so that an interrupt stops it at once (the trap then runs).
 $PY bench/loadtest.py run --base-url "http://127.0.0.1:$web_port" --workers "$WORKERS" \
   --gunicorn-pid "$gunicorn_pid" --postgres-pid "$(head -1 "$pgdata/postmaster.pid")" \
-  --out docs/loadtest.md "$@" || status=$?
+  --out docs/loadtest.md "$@" &
+client_pid=$!
+wait "$client_pid" || status=$?
+client_pid=""
 if [ "$status" != 0 ] || grep -q Traceback "$work/gunicorn.log"; then
   cp "$work/gunicorn.log" /tmp/kampungkb-loadtest-gunicorn.log
   echo "gunicorn's log (tracebacks of any 500) kept in /tmp/kampungkb-loadtest-gunicorn.log" >&2
