@@ -8,7 +8,7 @@ their own (`tests/test_loadtest_check.py`).
 
 import math
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 # A write that changes the numbers carries them; a status change (verify, return, reopen) does not.
@@ -63,6 +63,8 @@ class Ledger:
     writes: dict[str, list[Write]] = field(default_factory=lambda: defaultdict(list))
     # RTs whose write ended without a clear answer (an exception, a timeout): their outcome is unknown.
     uncertain: set[str] = field(default_factory=set)
+    # "Verify all" says how many it verified, not which: (user, how many); the database names them.
+    bulk: list[tuple[str, int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def accepted(self, write: Write):
@@ -72,6 +74,22 @@ class Ledger:
     def unknown(self, rt: str):
         with self.lock:
             self.uncertain.add(rt)
+
+    def verified_all(self, user: str, count: int):
+        with self.lock:
+            self.bulk.append((user, count))
+
+
+def add_bulk_writes(ledger: Ledger, rows: list[tuple[str, int, str]]) -> list[str]:
+    """Adds the reports that "verify all" verified — (RT, version, user), from the history — to the
+    ledger; a problem when they are not as many, per user, as the pages said."""
+    said, found = Counter(), Counter(user for _, _, user in rows)
+    for user, count in ledger.bulk:
+        said[user] += count
+    for rt, version, user in rows:
+        ledger.accepted(Write(rt, version, "verify all", user))
+    return [f"verify all by {user}: the pages said {said[user]} verified, the history has {found[user]}"
+            for user in sorted(set(said) | set(found)) if said[user] != found[user]]
 
 
 @dataclass(frozen=True)

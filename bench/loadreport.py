@@ -32,8 +32,8 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
         f"think time {THINK[0]:g}–{THINK[1]:g} s, seeded ({args.seed}). A kader opens the month's report, "
         "saves a draft (sometimes one couple moved between columns, with a reason) or sends it, and reads "
         "their RT's dashboard and rekap.json (an account with one RT sees only that RT); a PKB reads the "
-        "verification queue, a report, the desa's dashboard and rekap.json, verifies or returns sent reports "
-        "and reopens verified ones",
+        "verification queue, a report, the desa's dashboard and rekap.json, verifies sent reports (one by one, "
+        "now and then all at once), returns some with a comment and reopens verified ones",
         f"- **Duration:** everyone logs in first, at most 4 logins at a time ({phases['login']:.1f} s), "
         f"then {args.seconds:g} s of load "
         f"(measured {phases['load']:.1f} s, until the last request in flight returned)",
@@ -78,7 +78,8 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
         "",
         "- Every response: the expected status (a 5xx, any unexpected status or a timeout is an error); a saved "
         "report's next page confirms the save with the version made; a verification's page says it was done or "
-        "refused for an outdated version.",
+        "refused for an outdated version; \"verify all\" says how many it verified, and the history must name as "
+        "many.",
         "- Cadres with a second session open their report in both and save both at the same moment (the first "
         "time, where there was no report yet, both sessions create it at once): exactly one save must be accepted "
         "and the other refused with the \"sudah diubah\" message.",
@@ -92,14 +93,19 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
 
 
 def _server_cpu(phases: dict, requests: int, cpus: int) -> list[str]:
-    cpu = phases["server_cpu"]
-    if not cpu or not requests or not sum(cpu.values()):
+    server = phases["server"]
+    cpu, wait = (sum(times[i] for times in server.values()) for i in (0, 1))
+    if not requests or not cpu:
         return []
-    parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cpu.items())
-    per_request = sum(cpu.values()) / requests
-    return [f"- **Server CPU during the load:** {parts}: {per_request * 1000:.0f} ms of CPU per request "
-            f"(independent of what else runs on the machine; {cpus} CPU doing nothing else would serve about "
-            f"{cpus / per_request:.0f} requests/s of this mix, an estimate)"]
+    parts = ", ".join(f"{name} {times[0]:.1f} s" for name, times in server.items())
+    return [
+        f"- **Server CPU during the load:** {parts}: {cpu / requests * 1000:.0f} ms of CPU per request "
+        f"(independent of what else runs on the machine; {cpus} CPU doing nothing else would serve about "
+        f"{cpus / (cpu / requests):.0f} requests/s of this mix, an estimate)",
+        f"- **Waiting for a CPU:** gunicorn's workers and PostgreSQL's backends were ready to run but waited "
+        f"{wait:.1f} s in all for a CPU to be free, {wait / requests * 1000:.0f} ms per request, the CPUs being busy with other work on the "
+        "machine or with each other",
+    ]
 
 
 def _listing(title: str, items: list[str]) -> list[str]:

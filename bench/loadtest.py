@@ -28,7 +28,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Max  # noqa: E402
 
-from bench.loadcheck import HistoryRow, Ledger, ReportState, check_reports, latency_rows, unbalanced  # noqa: E402
+from bench.loadcheck import (  # noqa: E402
+    HistoryRow, Ledger, ReportState, add_bulk_writes, check_reports, latency_rows, unbalanced,
+)
 from bench.loadhttp import Stats, check_loopback  # noqa: E402
 from bench.loadusers import Kader, Pkb  # noqa: E402
 from cadres.accounts import account_save  # noqa: E402
@@ -43,6 +45,7 @@ PASSWORD = "uji-beban-2026"  # a throwaway cluster's accounts
 KADER_COUNT, PKB_COUNT = 40, 10
 TWINS = 8  # cadres who also work in a second session, to save the same report twice at once
 SEED = 7
+VERIFIED_ALL = "diverifikasi (semua)"  # the history's reason for a report verified by "verify all"
 
 
 def make_accounts() -> list[str]:
@@ -89,19 +92,25 @@ def virtual_users(base_url: str, period: str, reported: set[str], stats: Stats, 
     return users
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time used so far by a server process, its children, and its children that ended (Linux)."""
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+def server_times(pid: int) -> tuple[float, float]:
+    """(CPU seconds, seconds waiting for a CPU) of a server process and its children so far (Linux).
+
+    CPU time counts children that ended too; the wait (from schedstat) only the live processes:
+    gunicorn's workers and PostgreSQL's backends live through the run."""
+    ticks, cpu, wait = os.sysconf("SC_CLK_TCK"), 0, 0
     for entry in Path("/proc").iterdir():
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split() if entry.name.isdigit() else None
+            if not entry.name.isdigit():
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            root, child = int(entry.name) == pid, int(fields[1]) == pid
+            if root or child:
+                wait += int((entry / "schedstat").read_text().split()[1])
+                # utime, stime; for the root also cutime, cstime: its children that ended
+                cpu += sum(int(n) for n in fields[11:15 if root else 13])
         except OSError:
-            continue
-        if fields and int(entry.name) == pid:
-            total += sum(int(n) for n in fields[11:15])  # utime, stime, cutime, cstime
-        elif fields and int(fields[1]) == pid:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+            continue  # a process that ended meanwhile
+    return cpu / ticks, wait / 1e9
 
 
 def drive(users: list, seconds: float, server_pids: dict[str, int]) -> dict:
@@ -113,7 +122,7 @@ def drive(users: list, seconds: float, server_pids: dict[str, int]) -> dict:
     for user in users:
         user.ready.wait()
     logged_in, client_cpu = time.monotonic(), time.process_time()
-    server_cpu = {name: cpu_seconds(pid) for name, pid in server_pids.items()}
+    server = {name: server_times(pid) for name, pid in server_pids.items()}
     for user in users:
         user.deadline = logged_in + seconds
         user.go.set()
@@ -121,8 +130,9 @@ def drive(users: list, seconds: float, server_pids: dict[str, int]) -> dict:
         user.join(timeout=seconds + 120)  # a request times out after 30 s: bounded in any case
     stuck = [user.name for user in users if user.is_alive()]
     load = time.monotonic() - logged_in
-    server_cpu = {name: cpu_seconds(pid) - server_cpu[name] for name, pid in server_pids.items()}
-    return {"server_cpu": server_cpu, "login": logged_in - started, "load": load, "stuck": stuck,
+    server = {name: tuple(now - then for now, then in zip(server_times(pid), server[name]))
+              for name, pid in server_pids.items()}
+    return {"server": server, "login": logged_in - started, "load": load, "stuck": stuck,
             "load_average": load_average,
             "client_cpu": (time.process_time() - client_cpu) / load,
             "not_logged_in": [user.name for user in users if not user.logged_in.is_set()]}
@@ -139,11 +149,13 @@ def database_problems(period, before: dict[str, int], floor: int, ledger: Ledger
     reports = MonthlyReport.objects.filter(period=period)
     after = {r.rt_id: ReportState(r.version, r.counts()) for r in reports}
     rows_per_rt = dict(reports.order_by().values("rt_id").annotate(n=Count("id")).values_list("rt_id", "n"))
+    bulk = MonthlyReport.history.filter(period=period, history_id__gt=floor, history_change_reason=VERIFIED_ALL)
+    problems = add_bulk_writes(ledger, list(bulk.values_list("rt_id", "version", "history_user__username")))
     history = {}
     for row in MonthlyReport.history.filter(period=period, history_id__gt=floor).order_by("history_id"):
         history.setdefault(row.rt_id, []).append(HistoryRow(row.version, {f: getattr(row, f) for f in COUNT_FIELDS}))
-    problems = check_reports(before=before, after=after, rows_per_rt=rows_per_rt, history=history, ledger=ledger,
-                             balance_fields=BALANCE_FIELDS, count_fields=COUNT_FIELDS)
+    problems += check_reports(before=before, after=after, rows_per_rt=rows_per_rt, history=history, ledger=ledger,
+                              balance_fields=BALANCE_FIELDS, count_fields=COUNT_FIELDS)
     everything = {str(r): r.counts() for r in MonthlyReport.objects.exclude(period=period)}
     return problems + unbalanced(everything, BALANCE_FIELDS)
 

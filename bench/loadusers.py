@@ -8,6 +8,7 @@ outcome under concurrency and is counted apart; anything else unexpected is an e
 """
 
 import random
+import re
 import threading
 import time
 
@@ -230,7 +231,9 @@ class Pkb(VirtualUser):
         submitted = [row for row in rows if row["status"] == "submitted" and row["version"]]
         verified = [row for row in rows if row["status"] == "verified"]
         roll = self.rng.random()
-        if roll < 0.45 and submitted:
+        if roll < 0.02 and submitted:
+            self.verify_all(queue.form(css_class="verify-all"), [row["rt"] for row in submitted])
+        elif roll < 0.45 and submitted:
             row = self.rng.choice(submitted)
             if self.rng.random() < 0.6:
                 self.verify(row, queue.csrf_token())
@@ -259,6 +262,26 @@ class Pkb(VirtualUser):
             self.stats.count("lock refusal (verify)")
         else:
             self.stats.error("verify", f"{row['rt']}: neither verified nor refused: {messages}")
+
+    def verify_all(self, form: dict | None, rts: list[str]):
+        """The queue's "verify all sent" button: its page says how many; the database says which."""
+        if form is None:
+            self.stats.error("verify all", f"{self.desa}: sent reports in the queue but no verify-all button")
+            return
+        try:
+            answer = self.session.post("verify all", f"/verifikasi/{self.desa}/{self.period}/semua/", form)
+        except RequestFailed:
+            for rt in rts:
+                self.ledger.unknown(rt)
+            raise
+        messages = Page(self.session.get("queue", answer.path_of_location()).body).messages()
+        counts = [int(match[1]) for level, text in messages if level == "success"
+                  for match in [re.match(r"(\d+) laporan diverifikasi", text)] if match]
+        if len(counts) != 1:
+            self.stats.error("verify all", f"{self.desa}: no count of verified reports: {messages}")
+            return
+        self.ledger.verified_all(self.username, counts[0])
+        self.stats.count("accepted verify all", counts[0])
 
     def send_back(self, rt: str, slug: str, kind: str, note: str):
         """Return a sent report, or reopen a verified one: a page with a note, then the POST."""

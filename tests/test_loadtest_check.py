@@ -3,7 +3,9 @@ accepted writes, the loopback guard, and what the virtual users read from pages 
 
 import pytest
 
-from bench.loadcheck import HistoryRow, Ledger, ReportState, Write, check_reports, latency_rows, percentile, unbalanced
+from bench.loadcheck import (
+    HistoryRow, Ledger, ReportState, Write, add_bulk_writes, check_reports, latency_rows, percentile, unbalanced,
+)
 from bench.loadhttp import Page, Stats, check_loopback, is_stale
 from bench.loadusers import BALANCE_FIELDS, COUNT_FIELDS, REASON, Kader
 from reports import indicators
@@ -214,3 +216,22 @@ def test_twins_are_half_rts_without_a_report_and_half_every_fifth_with_one():
     twins = twin_rts(rts, reported)
     assert twins == {"rt03", "rt07", "rt11", "rt12"} | {"rt00", "rt06", "rt14", "rt19"}
     assert twin_rts(rts, set(rts)) == {f"rt{i:02d}" for i in range(0, 40, 5)}
+
+
+def test_verify_all_adds_the_reports_the_history_names_and_checks_the_pages_counts():
+    other = "32.14.01.1001.001.002"
+    ledger = Ledger()
+    ledger.verified_all("pkb1", 2)
+    assert add_bulk_writes(ledger, [(RT, 2, "pkb1"), (other, 5, "pkb1")]) == []
+    assert ledger.writes[RT] == [Write(RT, 2, "verify all", "pkb1")]
+    assert ledger.writes[other] == [Write(other, 5, "verify all", "pkb1")]
+
+
+def test_verify_all_that_verified_other_than_it_said_is_a_problem():
+    ledger = Ledger()
+    ledger.verified_all("pkb1", 3)
+    ledger.verified_all("pkb2", 0)
+    assert add_bulk_writes(ledger, [(RT, 2, "pkb1"), (RT, 3, "pkb2")]) == [
+        "verify all by pkb1: the pages said 3 verified, the history has 1",
+        "verify all by pkb2: the pages said 0 verified, the history has 1",
+    ]
