@@ -150,22 +150,23 @@ PROPOSAL_ROWS = {
     "recap.kabupaten": "recap_for, kabupaten", "dashboard.desa": "dashboard page, desa",
     "dashboard.kabupaten": "dashboard page, kabupaten", "register_month.desa": "register month, desa",
 }
-SCENARIOS = ("now", "ranges", "split", "summary")
+SCENARIOS = ("now", "ranges", "split", "summary", "wal")
 
 
 def proposals_table(result: dict) -> list[str]:
     figures = _by_name(next(iter(result["scales"].values())))
     if not any(name.startswith("proposal.") for name in figures):
         return []
+    scenarios = [s for s in SCENARIOS if any(name.startswith(f"proposal.{s}.") for name in figures)]
     lines = [
         f"#### {result['label']}: the proposed fixes, measured (median ms, and × floor)",
         "",
-        "| figure | " + " | ".join(SCENARIOS) + " |",
-        "|---|" + "---:|" * len(SCENARIOS),
+        "| figure | " + " | ".join(scenarios) + " |",
+        "|---|" + "---:|" * len(scenarios),
     ]
     for key, label in PROPOSAL_ROWS.items():
         cells = []
-        for scenario in SCENARIOS:
+        for scenario in scenarios:
             figure = figures.get(f"proposal.{scenario}.{key}")
             if not figure:
                 cells.append("")
