@@ -115,6 +115,8 @@ def main_table(result: dict) -> list[str]:
         )
     notes = [f"- {LABELS.get(name, name)}: {figure['note']}" for name, figure in figures.items()
              if figure.get("note") and not name.startswith("proposal.")]
+    if result.get("note"):
+        notes.append(f"- {result['note']}")
     return lines + ([""] + notes if notes else []) + [""]
 
 

@@ -1,6 +1,6 @@
 """Profiles of the figures that miss their targets, on a database the bench synthesized:
 
-    DATABASE_URL=... .venv/bin/python bench/profile.py [--kabupaten 32.99] [--period 2026-10]
+    DATABASE_URL=... .venv/bin/python bench/profiles.py [--kabupaten 32.99] [--period 2026-10]
 
 For the recap and the dashboards: every SQL statement with its own time (run again alone) and
 its plan's first line; for the PDF and the register workbook: where the time goes (cProfile,
