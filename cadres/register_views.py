@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from cadres import register_queries, scope
+from cadres import privacy, register_queries, scope
 from cadres.forms import CoupleAddForm, CoupleEditForm, LeaveForm, RegisterFilterForm, StatusForm
 from cadres.models import Couple
 from cadres.register import RISK_LABELS, couple_add, couple_status_set, risk_flags, status_on
@@ -56,6 +56,7 @@ def register(request, code):
         "can_add": unit.is_rt and scope.can_write(request.user, code),
         "can_write": scope.can_write(request.user, code),
         "lists_couples": unit.level in LIST_LEVELS,
+        "can_export": privacy.may_export_register(request.user),
     }
     if context["lists_couples"]:
         couples = register_queries.couples_in(code, today)

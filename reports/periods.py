@@ -15,7 +15,7 @@ def parse_period(text: str) -> datetime.date:
     if not match:
         raise ValueError(f"periode {text!r} harus berbentuk YYYY-MM")
     year, month = int(match[1]), int(match[2])
-    if not (1 <= month <= 12 and year >= 1900):
+    if not (1 <= month <= 12 and 1900 <= year <= 2100):
         raise ValueError(f"periode {text!r} bukan bulan yang sah")
     return datetime.date(year, month, 1)
 

@@ -180,3 +180,17 @@ def test_the_home_page_links_kader_to_their_report_and_pkb_to_their_queue(client
     client.force_login(personas["pkb"].user)
     body = client.get("/").content.decode()
     assert f"/verifikasi/32.14.01.2001/{period}/" in body and "/laporan/" not in body
+
+
+def test_months_beyond_2100_are_not_found_rather_than_a_crash(client, personas):
+    client.force_login(personas["pkb"].user)
+    for url in ("/verifikasi/32.14.01.2001/9999-12/", "/laporan/32.14.01.2001.001.001/9999-12/",
+                "/wilayah/32.14.01.2001/9999-12/"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_register_offers_its_download_only_to_those_who_may_take_it(client, personas):
+    client.force_login(personas["kader"].user)
+    assert "/register/32.14.01.2001.001.001/unduh.xlsx" in client.get("/register/32.14.01.2001.001.001/").content.decode()
+    client.force_login(personas["opd"].user)
+    assert "unduh.xlsx" not in client.get("/register/32.14.01.2001/").content.decode()

@@ -172,3 +172,15 @@ def test_the_report_page_shows_the_pkb_what_to_check(pkb, month):
     body = pkb.get(f"/laporan/{RT1}/2020-11/").content.decode()
     assert "Perlu dicek:" in body and "PUS berubah 25,00% dari bulan lalu (8 → 10)." in body
     assert 'action="/laporan/32.14.01.2001.001.001/2020-11/verifikasi/"' in body
+
+
+def test_a_return_after_someone_else_verified_says_who_changed_it(pkb, month, personas):
+    from reports.workflow import report_verify
+
+    report_verify(report=MonthlyReport.objects.get(rt_id=RT1), by=personas["admin"].user)  # while the page was open
+
+    response = pkb.post(f"/laporan/{RT1}/2020-11/kembalikan/", {"note": "PB pil tidak cocok", "version": 1})
+
+    assert response.status_code == 200
+    assert "sudah diubah oleh admin" in response.content.decode()
+    assert MonthlyReport.objects.get(rt_id=RT1).status == ReportStatus.VERIFIED
