@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 stage=${1:-all}
 shift || true
 PYTEST=(.venv/bin/python -m pytest -q)
+# The database stages run on every core (pytest-xdist); the browser stage in one process.
+WORKERS=(-n "${TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}")
 export STATIC_MANIFEST=0
 
 # System packages the suite needs: command -> Debian package.
@@ -35,7 +37,7 @@ install_packages() {
 
 run_sqlite() {
   echo "== tests on SQLite"
-  env -u DATABASE_URL "${PYTEST[@]}" -m "not browser" "$@"
+  env -u DATABASE_URL "${PYTEST[@]}" "${WORKERS[@]}" -m "not browser" "$@"
 }
 
 run_postgres() {
@@ -54,7 +56,7 @@ run_postgres() {
   "${as_owner[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
   "${as_owner[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/log" -w -t 30 \
     -o "-p $port -h 127.0.0.1 -k $pgdata -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-  DATABASE_URL="postgres://postgres@127.0.0.1:$port/kampungkb" "${PYTEST[@]}" -m "not browser" "$@"
+  DATABASE_URL="postgres://postgres@127.0.0.1:$port/kampungkb" "${PYTEST[@]}" "${WORKERS[@]}" -m "not browser" "$@"
 }
 
 run_browser() {
