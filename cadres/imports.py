@@ -10,7 +10,22 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from cadres import tabular
+from cadres.models import Unit
 from cadres.tabular import ImportRefused
+
+CODE_CHUNK = 500  # codes per `IN (...)` query: SQLite limits the number of query parameters
+
+
+def check_units_exist(rows_of_unit: dict[str, list[int]], problems: tabular.Problems, *, column: str, what: str) -> None:
+    """Names every row whose unit code is not in the database (one query per 500 codes)."""
+    existing = set()
+    for chunk in tabular.batched(rows_of_unit, CODE_CHUNK):
+        existing.update(Unit.objects.filter(code__in=chunk).values_list("code", flat=True))
+    for code, numbers in rows_of_unit.items():
+        if code not in existing:
+            for number in numbers:
+                problems.add(number, column, f"{what} {code} tidak ada di basis data (impor wilayahnya dulu)")
 
 
 class ImportCommand(BaseCommand):

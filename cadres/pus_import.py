@@ -16,7 +16,8 @@ from django.utils import timezone
 from lokal.nik import is_valid_nik, parse_nik
 
 from cadres import bulk_insert, tabular
-from cadres.models import Couple, CoupleStatus, Unit
+from cadres.imports import check_units_exist
+from cadres.models import Couple, CoupleStatus
 from cadres.register import link_statuses
 from reports.indicators import METHODS, NON_USERS, PLACES
 
@@ -54,7 +55,6 @@ COUPLE_COLUMNS = ["rt_id", "wife_name", "wife_birth_date", "husband_name", "chil
 STATUS_COLUMNS = ["couple_id", "since", "status", "place", "is_pb", "until"]
 HISTORY_REASON = "import_pus"
 _BATCH = 5000  # couples turned into statements at a time
-_CHUNK = 500  # codes per `IN (...)` query: SQLite limits the number of query parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ def pus_read(path: Path) -> list[CoupleRow]:
                 husband_name=values["nama_suami"], children=values["jumlah_anak"], status=values["status"],
                 place=values["tempat"] or "", since=values["sejak"], nik=values["nik"] or "",
             ))
-    _check_rts_exist(rows_of_rt, problems)
+    check_units_exist(rows_of_rt, problems, column="kode_rt", what="RT")
     problems.raise_if_any()
     return couples
 
@@ -130,16 +130,6 @@ def _check_dates(row: tabular.Row, today: datetime.date, problems: tabular.Probl
         )
     if since is not None and since > today:
         problems.add(row.number, "sejak", f"tanggal {since.isoformat()} ada di masa depan")
-
-
-def _check_rts_exist(rows_of_rt: dict[str, list[int]], problems: tabular.Problems) -> None:
-    existing = set()
-    for chunk in tabular.batched(rows_of_rt, _CHUNK):
-        existing.update(Unit.objects.filter(code__in=chunk).values_list("code", flat=True))
-    for code, numbers in rows_of_rt.items():
-        if code not in existing:
-            for number in numbers:
-                problems.add(number, "kode_rt", f"RT {code} tidak ada di basis data (impor wilayahnya dulu)")
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadres import bulk_insert, tabular
-from cadres.models import Unit
+from cadres.imports import check_units_exist
 from reports.indicators import COUNT_FIELDS
 from reports.deadlines import kabupaten_code
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, balance_error
@@ -82,7 +82,7 @@ def reports_read(path: Path) -> list[ReportRow]:
             problems.add(row.number, "pus", _as_cell_message(message))
             continue
         reports.append(ReportRow(rt, period, tuple(row.values[field] for field in COUNT_FIELDS)))
-    _check_rts_exist(rows_of_rt, problems)
+    check_units_exist(rows_of_rt, problems, column="kode_rt", what="RT")
     _check_months_open(first_row, problems)
     problems.raise_if_any()
     return reports
@@ -101,16 +101,6 @@ def _check_months_open(first_row: dict[tuple, int], problems: tabular.Problems) 
 def _as_cell_message(message: str) -> str:
     # balance_error writes a sentence for a form; a problem line continues after "kolom pus: ".
     return message[:1].lower() + message[1:].rstrip(".")
-
-
-def _check_rts_exist(rows_of_rt: dict[str, list[int]], problems: tabular.Problems) -> None:
-    existing = set()
-    for chunk in tabular.batched(rows_of_rt, _CHUNK):
-        existing.update(Unit.objects.filter(code__in=chunk).values_list("code", flat=True))
-    for code, numbers in rows_of_rt.items():
-        if code not in existing:
-            for number in numbers:
-                problems.add(number, "kode_rt", f"RT {code} tidak ada di basis data (impor wilayahnya dulu)")
 
 
 @transaction.atomic

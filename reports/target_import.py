@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from cadres import tabular
-from cadres.models import Unit
+from cadres.imports import check_units_exist
 from reports.indicators import METHODS
 from reports.models import PpmTarget
 
@@ -60,19 +60,9 @@ def targets_read(path: Path) -> dict[tuple[str, int], dict[str, int]]:
             first_row[code, year] = row.number
         if row.ok:
             targets[code, year] = {method: row.values[method] for method in METHODS}
-    _check_units_exist(rows_of_unit, problems)
+    check_units_exist(rows_of_unit, problems, column="kode", what="wilayah")
     problems.raise_if_any()
     return targets
-
-
-def _check_units_exist(rows_of_unit: dict[str, list[int]], problems: tabular.Problems) -> None:
-    existing = set()
-    for chunk in tabular.batched(rows_of_unit, _CHUNK):
-        existing.update(Unit.objects.filter(code__in=chunk).values_list("code", flat=True))
-    for code, numbers in rows_of_unit.items():
-        if code not in existing:
-            for number in numbers:
-                problems.add(number, "kode", f"wilayah {code} tidak ada di basis data (impor wilayahnya dulu)")
 
 
 @transaction.atomic

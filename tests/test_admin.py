@@ -1,12 +1,9 @@
 """The Django admin at /admin/: where the admin role sets up wilayah, institutions, cadres and accounts."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
-from cadres.demo import DEMO_PASSWORD
 from cadres.models import Cadre, Institution, Unit, User
 
 CHANGELISTS = {

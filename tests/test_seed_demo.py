@@ -3,16 +3,11 @@
 import re
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
-from cadres import codes
-from cadres.demo import DEMO_DESA, DEMO_PASSWORD
+from cadres.demo import DEMO_PASSWORD
 from cadres.models import Cadre, Couple, CoupleStatus, Institution, Unit, User
 from reports.models import MonthlyReport, PpmTarget
-from reports.periods import add_months, current_period
-from reports.recap import recap_for
-from cadres.models.imp import KIND_LEVELS, POKTAN
 
 USERNAMES = ["admin", "opd", "pkb", "kader", "kader_rt"]
 
