@@ -4,8 +4,9 @@ activities.
 
 The count fields carry the names of `reports.indicators.COUNT_FIELDS`, which are also the column
 names of the import file (CONTRACT §3), so that a row maps onto a report field for field.
-Every saved report balances (a CHECK), drafts included: a draft is a report not yet sent, not an
-unfinished form. Status changes go through `reports.workflow`.
+Every report that is sent or verified balances (a CHECK); a draft (or a returned report being
+fixed) may be saved unbalanced, as work in progress, but never with a blank count. Status changes
+go through `reports.workflow`.
 """
 
 from django.conf import settings
@@ -51,6 +52,10 @@ class ReportStatus(models.TextChoices):
 
 
 COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
+
+
+# Reports the cadre is still working on: saved as they are, balanced or not; never counted.
+WORK_IN_PROGRESS = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 class MonthlyReportQuerySet(models.QuerySet):
@@ -137,7 +142,8 @@ class MonthlyReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rt", "period"], name="report_one_per_rt_and_month"),
             models.CheckConstraint(
-                condition=Q(pus=sum((F(field) for field in BALANCE_FIELDS[1:]), F(BALANCE_FIELDS[0]))),
+                condition=Q(status__in=WORK_IN_PROGRESS)
+                | Q(pus=sum((F(field) for field in BALANCE_FIELDS[1:]), F(BALANCE_FIELDS[0]))),
                 name="report_balanced",
                 violation_error_message=_("Jumlah PA + hamil + IAS + IAT + TIAL harus sama dengan PUS."),
             ),
@@ -163,7 +169,7 @@ class MonthlyReport(models.Model):
         if self.period and self.period.day != 1:
             errors["period"] = _("Periode harus hari pertama bulan.")
         message = balance_error(self.counts())
-        if message:
+        if message and self.status not in WORK_IN_PROGRESS:
             errors["pus"] = message
         if errors:
             raise ValidationError(errors)

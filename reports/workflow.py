@@ -137,7 +137,7 @@ def check_month_started(period: datetime.date):
                             % {"period": period_label(period)})
 
 
-def _set_counts(report: MonthlyReport, counts: dict, corrections: dict):
+def _set_counts(report: MonthlyReport, counts: dict, corrections: dict, *, balanced: bool):
     missing = [field for field in COUNT_FIELDS if counts.get(field) is None]
     if missing:
         raise WorkflowError(_("Angka berikut wajib diisi (tulis 0 bila tidak ada): %(fields)s.")
@@ -145,7 +145,7 @@ def _set_counts(report: MonthlyReport, counts: dict, corrections: dict):
     if any(not isinstance(counts[field], int) or counts[field] < 0 for field in COUNT_FIELDS):
         raise WorkflowError(_("Setiap angka harus bilangan bulat ≥ 0."))
     message = balance_error(counts)
-    if message:
+    if message and balanced:
         raise WorkflowError(message)
     for field in COUNT_FIELDS:
         setattr(report, field, counts[field])
@@ -155,29 +155,33 @@ def _set_counts(report: MonthlyReport, counts: dict, corrections: dict):
     }
 
 
-def _write(*, rt: Unit, period, counts, corrections, version, by) -> MonthlyReport:
+def _write(*, rt: Unit, period, counts, corrections, version, by, balanced: bool) -> MonthlyReport:
     report = _claim(rt.code, period, version) or MonthlyReport(rt=rt, period=period)
     _check_writer(by, rt.code)
     check_period_open(rt.code, period)
     check_month_started(period)
     _check_status(report, EDITABLE, _("diubah lagi oleh kader; PKB dapat mengembalikannya"))
-    _set_counts(report, counts, corrections)
+    _set_counts(report, counts, corrections, balanced=balanced)
     return report
 
 
 @transaction.atomic
 def report_save_draft(*, rt: Unit, period: datetime.date, counts: dict, corrections: dict, version: int,
                       by) -> MonthlyReport:
-    """Saves the counts without sending them: a draft (a returned report stays returned)."""
-    report = _write(rt=rt, period=period, counts=counts, corrections=corrections, version=version, by=by)
+    """Saves the counts without sending them: a draft (a returned report stays returned), which
+    may not balance yet; every count must be filled in all the same."""
+    report = _write(rt=rt, period=period, counts=counts, corrections=corrections, version=version, by=by,
+                    balanced=False)
     return _save(report, by, _("draf disimpan"))
 
 
 @transaction.atomic
 def report_submit(*, rt: Unit, period: datetime.date, counts: dict, corrections: dict, version: int,
                   by) -> MonthlyReport:
-    """Saves and sends the counts: the report counts in recaps and is locked for the cadre."""
-    report = _write(rt=rt, period=period, counts=counts, corrections=corrections, version=version, by=by)
+    """Saves and sends the counts, which must balance: the report counts in recaps and is locked
+    for the cadre."""
+    report = _write(rt=rt, period=period, counts=counts, corrections=corrections, version=version, by=by,
+                    balanced=True)
     now = timezone.now()
     report.status, report.submitted_at, report.submitted_by = ReportStatus.SUBMITTED, now, by
     report.first_submitted_at = report.first_submitted_at or now

@@ -36,6 +36,7 @@ def test_a_balanced_report_is_valid(db):
 
 def test_it_rejects_an_unbalanced_report_saying_by_how_much(db):
     report = unsaved(pus=370, suntik_pemerintah=300, hamil=10, ias=12, iat=16, tial=12, pil_swasta=20)
+    report.status = ReportStatus.SUBMITTED
     report.pil_swasta = 18
     with pytest.raises(ValidationError) as error:
         report.full_clean()
@@ -76,11 +77,23 @@ def test_a_second_report_for_the_same_rt_and_month_is_invalid(db):
 
 
 def test_the_database_refuses_an_unbalanced_report_without_clean(db):
-    report = unsaved(pus=5, pil_pemerintah=5)
-    report.pus = 6
-    with pytest.raises(IntegrityError), transaction.atomic():
-        report.save()
+    for status in (ReportStatus.SUBMITTED, ReportStatus.VERIFIED):
+        report = unsaved(pus=5, pil_pemerintah=5)
+        report.status, report.pus = status, 6
+        with pytest.raises(IntegrityError), transaction.atomic():
+            report.save()
     assert MonthlyReport.objects.count() == 0
+
+
+def test_a_draft_or_returned_report_may_not_balance_yet(db):
+    for period, status in ((NOV, ReportStatus.DRAFT), (datetime.date(2020, 12, 1), ReportStatus.RETURNED)):
+        report = unsaved(period=period, pus=5, pil_pemerintah=5)
+        report.status, report.pus = status, 6
+        report.full_clean()
+        report.save()
+    assert MonthlyReport.objects.count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic():  # but it cannot be sent like that
+        MonthlyReport.objects.filter(period=NOV).update(status=ReportStatus.SUBMITTED)
 
 
 def test_the_database_refuses_an_unbalanced_update(db):

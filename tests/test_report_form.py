@@ -81,8 +81,17 @@ def test_a_blank_count_is_an_error_naming_the_field_never_a_zero(kader, register
     assert sections == {"pus": True, "pa": False, "pb": False}
 
 
-def test_an_unbalanced_report_is_refused_on_the_server_saying_by_how_much(kader):
+def test_an_unbalanced_draft_is_saved_and_the_page_says_by_how_much(kader):
     data = report_post(0, pus=10, pil_swasta=10)
+    data["pil_swasta"] = "8"
+    kader.post(URL, data)
+    assert MonthlyReport.objects.get().pil_swasta == 8
+    page = kader.get(URL)
+    assert "kurang 2" in page.content.decode()
+
+
+def test_an_unbalanced_report_is_not_sent_saying_by_how_much(kader):
+    data = report_post(0, action="submit", pus=10, pil_swasta=10)
     data["pil_swasta"] = "8"
     response = kader.post(URL, data)
     assert response.context["form"].non_field_errors() == [

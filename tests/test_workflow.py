@@ -180,13 +180,21 @@ def test_verify_all_verifies_the_submitted_reports_below_the_unit(kader, pkb):
     assert MonthlyReport.objects.get(rt_id=RT).history.first().history_user == pkb
 
 
-def test_an_unbalanced_report_is_refused_saying_by_how_much(kader):
+def test_an_unbalanced_report_is_not_sent_saying_by_how_much(kader):
     counts = balanced_counts(pus=10, pil_swasta=10)
     counts["pil_swasta"] = 8
     with pytest.raises(WorkflowError) as error:
-        report_save_draft(rt=rt(), period=NOV, counts=counts, corrections={}, version=0, by=kader)
+        report_submit(rt=rt(), period=NOV, counts=counts, corrections={}, version=0, by=kader)
     assert error.value.message == "Jumlah tidak seimbang: PUS 10, tetapi PA + hamil + IAS + IAT + TIAL = 8 (kurang 2)."
     assert MonthlyReport.objects.count() == 0
+
+
+def test_an_unbalanced_draft_is_saved_as_work_in_progress_but_not_counted(kader):
+    counts = balanced_counts(pus=10, pil_swasta=10)
+    counts["pil_swasta"] = 8
+    draft = report_save_draft(rt=rt(), period=NOV, counts=counts, corrections={}, version=0, by=kader)
+    assert (draft.status, draft.pus, draft.pil_swasta) == (ReportStatus.DRAFT, 10, 8)
+    assert recap_for(Unit.objects.get(code=rt().code), NOV)["pus"] == 0
 
 
 def test_a_missing_count_is_refused_never_taken_as_zero(kader):
