@@ -130,13 +130,16 @@ def growth_table(result: dict) -> list[str]:
     lines = [
         f"#### {result['label']}: growth ({', '.join(f'{s}×' for s in scales)} the default size)",
         "",
+        "Median, and in brackets the ratio to its floor in the same run; the last column is how the "
+        "rows its floor reads grew.",
+        "",
         f"| figure | {header} | grew {last}×/{first}× | its rows grew |",
         "|---|" + "---:|" * len(scales) + "---:|---:|",
     ]
     for name, figure in by_scale[last].items():
         if name.startswith("proposal.") or name not in by_scale[first] or figure["ms"] is None:
             continue
-        values = " | ".join(_ms(by_scale[scale].get(name, {}).get("ms")) for scale in scales)
+        values = " | ".join(_with_ratio(by_scale[scale], by_scale[scale].get(name)) for scale in scales)
         rows_name = name if name.startswith("floor") else figure.get("floor")
         rows_first = (by_scale[first].get(rows_name) or {}).get("rows")
         rows_last = (by_scale[last].get(rows_name) or {}).get("rows")
@@ -153,6 +156,13 @@ PROPOSAL_ROWS = {
     "dashboard.kabupaten": "dashboard page, kabupaten", "register_month.desa": "register month, desa",
 }
 SCENARIOS = ("now", "ranges", "split", "summary", "wal")
+
+
+def _with_ratio(figures: dict, figure: dict | None) -> str:
+    if not figure or figure["ms"] is None:
+        return ""
+    figure_ratio = ratio(figures, figure)
+    return _ms(figure["ms"]) + (f" ({figure_ratio:.1f}×)" if figure_ratio else "")
 
 
 def proposals_table(result: dict) -> list[str]:

@@ -30,11 +30,14 @@ def statements(call) -> list[tuple[float, str]]:
         call()
         total = time.perf_counter() - started
     timed = []
+    # Statements are run again in their order, so BEGIN, the session's UPDATE and COMMIT are a
+    # real write transaction again (what every page costs for its session).
     for query in context.captured_queries:
         with connection.cursor() as cursor:
             started = time.perf_counter()
             cursor.execute(query["sql"])
-            cursor.fetchall()
+            if cursor.description:
+                cursor.fetchall()
             timed.append(((time.perf_counter() - started) * 1000, query["sql"]))
     print(f"  total {total * 1000:.1f} ms, SQL run alone {sum(ms for ms, _ in timed):.1f} ms")
     for ms, sql in timed:
