@@ -43,6 +43,6 @@ loadtest: $(STAMP)
 	scripts/loadtest.sh
 
 # The bench (not part of `make test`): a synthetic kabupaten at 1x, 2x and 4x on a throwaway
-# SQLite file and a throwaway PostgreSQL; writes docs/benchmarks.md. About 40 minutes on 2 cores.
+# SQLite file and a throwaway PostgreSQL; writes docs/benchmarks.md. 30-40 minutes on 2 cores.
 bench: $(STAMP)
 	bench/bench.sh
