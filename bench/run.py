@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -68,7 +69,11 @@ def measure_scale(args, scale: int, full: bool) -> dict:
     measured += figures.pages(codes, DEFAULT_UNTIL, args.runs, args.heavy_runs)
     if full:
         measured += proposals.measure(codes, DEFAULT_UNTIL, args.runs, figures.admin_client())
-        measured += figures.children(args.kabupaten, DEFAULT_UNTIL, args.heavy_runs, figures.workdir())
+        workdir = figures.workdir()
+        try:
+            measured += figures.children(args.kabupaten, DEFAULT_UNTIL, args.heavy_runs, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
     return {"synth_seconds": synth_seconds, "synthesized": vars(synthesized),
             "figures": [figure.as_dict() for figure in measured]}
 
