@@ -1,13 +1,16 @@
 """The register workbook: personal data for those who need it, every download logged."""
 
 import datetime
+import tempfile
 from io import BytesIO
 
 import openpyxl
 import pytest
 from django.utils import timezone
 
+from cadres import register_export
 from cadres.models import ExportLog
+from cadres.register_export import register_workbook
 from tests.register_factories import make_couple, set_status
 
 RT = "32.14.01.2001.001.001"
@@ -95,3 +98,42 @@ def test_nobody_else_sees_the_export_log(client, personas, couples):
     for name in ("kader", "pkb", "opd"):
         client.force_login(personas[name].user)
         assert client.get("/admin/cadres/exportlog/").status_code == 302
+
+
+def sheet_of(code, on=datetime.date(2026, 10, 31)):
+    out = BytesIO()
+    register_workbook(code, on, out, full_nik=True, birth_dates=True)
+    return openpyxl.load_workbook(BytesIO(out.getvalue())).active
+
+
+def test_dates_are_excel_dates_in_the_iso_format_and_counts_are_numbers(couples):
+    sheet = sheet_of(RT)
+    assert sheet.title == "Register PUS"
+    assert sheet["A1"].value == f"Register PUS {RT} per 2026-10-31"
+    born, children, registered, since = sheet["C4"], sheet["E4"], sheet["I4"], sheet["L4"]
+    assert (born.value, born.number_format) == (datetime.datetime(1990, 5, 1), "yyyy-mm-dd")
+    assert (registered.value, registered.number_format) == (datetime.datetime(2020, 1, 15), "yyyy-mm-dd")
+    assert (since.value, since.number_format) == (datetime.datetime(2021, 3, 1), "yyyy-mm-dd")
+    assert (children.value, children.number_format) == (1, "General")
+    assert sheet["F4"].value is None and sheet["N4"].value is None
+
+
+def test_text_stays_text_even_when_it_looks_like_a_formula_or_a_number(tree):
+    make_couple(RT, "pil", wife_name="=1+1", husband_name='<Budi & "Ali">', address="32.01",
+                nik="3214014101900001")
+    row = [cell.value for cell in sheet_of(RT)[3]]
+    assert row[:2] == [RT, "=1+1"]
+    assert (row[3], row[6], row[7]) == ('<Budi & "Ali">', "3214014101900001", "32.01")
+
+
+def test_a_failed_export_leaves_no_register_rows_in_the_temp_folder(tree, tmp_path, monkeypatch):
+    make_couple(RT, "pil", wife_name="Siti Rahayu")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def broken_row(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(register_export, "_row", broken_row)
+    with pytest.raises(RuntimeError):
+        register_workbook(RT, datetime.date(2026, 10, 31), BytesIO(), full_nik=True, birth_dates=True)
+    assert list(tmp_path.iterdir()) == []
