@@ -102,8 +102,6 @@ def main_table(result: dict) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, figure in figures.items():
-        if name.startswith("proposal."):
-            continue
         figure_ratio = ratio(figures, figure)
         target = TARGETS.get(name)
         peak = f"{figure['peak_mb']:.1f} MB {figure['peak_kind']}" if figure.get("peak_mb") is not None else ""
@@ -114,7 +112,7 @@ def main_table(result: dict) -> list[str]:
             f"{peak} | {target.text() if target else ''} | {met} |"
         )
     notes = [f"- {LABELS.get(name, name)}: {figure['note']}" for name, figure in figures.items()
-             if figure.get("note") and not name.startswith("proposal.")]
+             if figure.get("note")]
     if result.get("note"):
         notes.append(f"- {result['note']}")
     return lines + ([""] + notes if notes else []) + [""]
@@ -137,7 +135,7 @@ def growth_table(result: dict) -> list[str]:
         "|---|" + "---:|" * len(scales) + "---:|---:|",
     ]
     for name, figure in by_scale[last].items():
-        if name.startswith("proposal.") or name not in by_scale[first] or figure["ms"] is None:
+        if name not in by_scale[first] or figure["ms"] is None:
             continue
         values = " | ".join(_with_ratio(by_scale[scale], by_scale[scale].get(name)) for scale in scales)
         rows_name = name if name.startswith("floor") else figure.get("floor")
@@ -150,44 +148,11 @@ def growth_table(result: dict) -> list[str]:
     return lines + [""]
 
 
-PROPOSAL_ROWS = {
-    "recap.rt": "recap_for, RT", "recap.desa": "recap_for, desa", "recap.kecamatan": "recap_for, kecamatan",
-    "recap.kabupaten": "recap_for, kabupaten", "dashboard.desa": "dashboard page, desa",
-    "dashboard.kabupaten": "dashboard page, kabupaten", "register_month.desa": "register month, desa",
-}
-SCENARIOS = ("now", "ranges", "split", "summary", "wal")
-
-
 def _with_ratio(figures: dict, figure: dict | None) -> str:
     if not figure or figure["ms"] is None:
         return ""
     figure_ratio = ratio(figures, figure)
     return _ms(figure["ms"]) + (f" ({figure_ratio:.1f}×)" if figure_ratio else "")
-
-
-def proposals_table(result: dict) -> list[str]:
-    figures = _by_name(next(iter(result["scales"].values())))
-    if not any(name.startswith("proposal.") for name in figures):
-        return []
-    scenarios = [s for s in SCENARIOS if any(name.startswith(f"proposal.{s}.") for name in figures)]
-    lines = [
-        f"#### {result['label']}: the proposed fixes, measured (median ms, and × floor)",
-        "",
-        "| figure | " + " | ".join(scenarios) + " |",
-        "|---|" + "---:|" * len(scenarios),
-    ]
-    for key, label in PROPOSAL_ROWS.items():
-        cells = []
-        for scenario in scenarios:
-            figure = figures.get(f"proposal.{scenario}.{key}")
-            if not figure:
-                cells.append("")
-                continue
-            figure_ratio = ratio(figures, figure)
-            cells.append(_ms(figure["ms"]) + (f" ({figure_ratio:.1f}×)" if figure_ratio else "")
-                         + (" **numbers differ**" if figure["note"] else ""))
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    return lines + [""]
 
 
 def machine_lines(results: list[dict]) -> list[str]:
@@ -214,8 +179,6 @@ def render(results: list[dict]) -> str:
         lines += main_table(result)
     for result in results:
         lines += growth_table(result)
-    for result in results:
-        lines += proposals_table(result)
     return "\n".join(lines)
 
 

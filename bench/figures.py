@@ -21,12 +21,12 @@ from reports.register_month import register_rollup
 
 REPORTS = MonthlyReport._meta.db_table
 FLOOR_SQL = (f"SELECT {', '.join(f'SUM({name})' for name in COUNT_FIELDS)} FROM {REPORTS} "
-             "WHERE period = %s AND rt_id LIKE %s")
+             "WHERE period = %s AND {subtree}")
 FLOOR_YTD_SQL = FLOOR_SQL.replace("period = %s", "period >= %s AND period <= %s")
 REGISTER_FLOOR_SQL = (
     f"SELECT s.status, s.place, COUNT(*) FROM {CoupleStatus._meta.db_table} s "
     f"JOIN {Couple._meta.db_table} c ON c.id = s.couple_id "
-    "WHERE c.rt_id LIKE %s AND s.since <= %s AND (s.until IS NULL OR s.until > %s) "
+    "WHERE {subtree} AND s.since <= %s AND (s.until IS NULL OR s.until > %s) "
     "AND c.registered_on <= %s AND c.wife_birth_date > %s AND c.wife_birth_date <= %s "
     "AND (c.left_on IS NULL OR c.left_on > %s) GROUP BY s.status, s.place"
 )
@@ -44,6 +44,14 @@ def pattern(code: str) -> str:
     return code if code.count(".") == 5 else code + ".%"
 
 
+def in_subtree(sql: str, column: str, code: str) -> tuple[str, list]:
+    """The floor's subtree filter, the fastest each database has: on SQLite an index range of
+    codes (its LIKE never uses an index), on PostgreSQL LIKE on its varchar_pattern_ops index."""
+    if connection.vendor == "sqlite":
+        return sql.replace("{subtree}", f"{column} >= %s AND {column} < %s"), [code, code + "/"]
+    return sql.replace("{subtree}", f"{column} LIKE %s"), [pattern(code)]
+
+
 def sql_call(sql: str, params: list):
     def call():
         with connection.cursor() as cursor:
@@ -56,18 +64,21 @@ def floors(codes: dict[str, str], period: datetime.date, runs: int) -> list[Figu
     figures = []
     for level, code in codes.items():
         rows = MonthlyReport.objects.filter(rt_id__in=Unit.objects.subtree(code).values("code"), period=period).count()
-        figures.append(Figure(f"floor.{level}", median_ms(sql_call(FLOOR_SQL, [period, pattern(code)]), runs),
+        sql, subtree = in_subtree(FLOOR_SQL, "rt_id", code)
+        figures.append(Figure(f"floor.{level}", median_ms(sql_call(sql, [period, *subtree]), runs),
                               runs, queries=1, rows=rows))
     january = datetime.date(period.year, 1, 1)
-    ytd = sql_call(FLOOR_YTD_SQL, [january, period, pattern(codes["kabupaten"])])
+    sql, subtree = in_subtree(FLOOR_YTD_SQL, "rt_id", codes["kabupaten"])
+    ytd = sql_call(sql, [january, period, *subtree])
     figures.append(Figure("floor_ytd.kabupaten", median_ms(ytd, runs), runs, queries=1,
                           rows=MonthlyReport.objects.filter(period__gte=january, period__lte=period).count(),
                           note="the same sums over January to the month: the rows the recap reads for PB so far"))
     end = month_end(period)
     born_after, born_by = birthday_bounds(end)
     for level in ("desa", "kabupaten"):
-        params = [pattern(codes[level]), end, end, end, born_after, born_by, end]
-        figures.append(Figure(f"floor_register.{level}", median_ms(sql_call(REGISTER_FLOOR_SQL, params), runs),
+        sql, subtree = in_subtree(REGISTER_FLOOR_SQL, "c.rt_id", codes[level])
+        params = [*subtree, end, end, end, born_after, born_by, end]
+        figures.append(Figure(f"floor_register.{level}", median_ms(sql_call(sql, params), runs),
                               runs, queries=1, rows=Couple.objects.in_subtree(codes[level]).count()))
     return figures
 

@@ -57,7 +57,7 @@ def main() -> None:
 
 
 def measure_scale(args, scale: int, full: bool) -> dict:
-    from bench import figures, proposals
+    from bench import figures
     from reports.synth import DEFAULT_UNTIL, Size, synth_kabupaten
 
     started = time.perf_counter()
@@ -68,7 +68,6 @@ def measure_scale(args, scale: int, full: bool) -> dict:
     measured = figures.floors(codes, DEFAULT_UNTIL, args.runs)
     measured += figures.pages(codes, DEFAULT_UNTIL, args.runs, args.heavy_runs)
     if full:
-        measured += proposals.measure(codes, DEFAULT_UNTIL, args.runs, figures.admin_client())
         workdir = figures.workdir()
         try:
             measured += figures.children(args.kabupaten, DEFAULT_UNTIL, args.heavy_runs, workdir)

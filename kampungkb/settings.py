@@ -89,6 +89,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Every page commits (the session is saved on each request): in the write-ahead log a
+        # commit does not wait for the disk, and readers do not wait for a writer. A power cut
+        # may lose the last commits, never consistency.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A transaction takes the write lock when it begins: under WAL one that read first could
+        # otherwise fail to write ("database is locked") after another writer committed.
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cadres.User"

@@ -7,12 +7,14 @@ workflow pages, which keep the rules and the history).
 """
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.indicators import NON_USERS, PA_FIELDS, PB_FIELDS
 from reports.models import Campaign, ClosedPeriod, DesaActivityReport, MonthlyReport, PoktanActivity, PpmTarget
+from reports.summary import desa_months_refresh
 
 
 @admin.register(MonthlyReport)
@@ -35,11 +37,26 @@ class MonthlyReportAdmin(SimpleHistoryAdmin):
                                    "corrections", "updated_at", "version"]}),
     ]
 
+    @transaction.atomic
     def save_model(self, request, obj, form, change):
         # A new version, so that a form a cadre opened before this change is refused, not obeyed.
         if change:
             obj.version += 1
+        # The desa sums where the report was and where it is now (the RT or month may change).
+        before = list(MonthlyReport.objects.filter(pk=obj.pk).values_list("rt_id", "period")) if obj.pk else []
         super().save_model(request, obj, form, change)
+        desa_months_refresh([*before, (obj.rt_id, obj.period)])
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        desa_months_refresh([(obj.rt_id, obj.period)])
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        pairs = list(queryset.values_list("rt_id", "period"))
+        super().delete_queryset(request, queryset)
+        desa_months_refresh(pairs)
 
 
 @admin.register(PpmTarget)

@@ -7,11 +7,12 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils.dateformat import format as date_format
 
 from cadres import codes
 from cadres.models import Unit
+from reports import rollup
 from reports.exports import tables
 from reports.indicators import COUNT_FIELDS, METHODS, summarize
 from reports.models import MonthlyReport, rt_subtree_q
@@ -33,7 +34,7 @@ class MissingReports:
 
 
 def dashboard_for(unit: Unit, period: datetime.date, sort: str = "") -> dict:
-    """Everything the dashboard shows (eight queries)."""
+    """Everything the dashboard shows: the recap's four queries, the trend and the RTs missing."""
     recap = recap_for(unit, period)
     trend = trend_for(unit.code, period)
     # The trend's last month sums the same counted reports of the same subtree as the recap, so
@@ -55,16 +56,17 @@ def trend_for(code: str, period: datetime.date, months: int = TREND_MONTHS) -> l
     """The counted reports' sums and indicators for each of the `months` months ending at
     `period`, oldest first; a month without reports has zeros and "—" (one grouped query)."""
     first = add_months(period, 1 - months)
+    in_trend = [add_months(first, n) for n in range(months)]
+    rows = rollup.counted_reports(code)
     grouped = (
-        MonthlyReport.objects.counted()
-        .filter(rt_subtree_q(code), period__gte=first, period__lte=period)
+        rows.in_subtree(code).filter(period__in=in_trend)
         .values("period")
-        .annotate(received=Count("id"), **{name: Sum(name) for name in COUNT_FIELDS})
+        .annotate(received=rows.received, **{name: Sum(name) for name in COUNT_FIELDS})
         .order_by("period")
     )
     by_period = {row.pop("period"): row for row in grouped}
     trend = []
-    for month in (add_months(first, n) for n in range(months)):
+    for month in in_trend:
         counts = by_period.get(month, {})
         figures = summarize(counts)
         trend.append({

@@ -12,6 +12,7 @@ from reports.indicators import METHODS
 from reports.models import MonthlyReport, PpmTarget, ReportStatus
 from reports.periods import add_months, current_period
 from reports.register_month import rt_counts
+from reports.summary import desa_months_refresh
 
 REPORTED_MONTHS = 12
 CURRENT_MONTH_STATUS = {ReportStatus.SUBMITTED: 60, ReportStatus.DRAFT: 15, None: 25}
@@ -30,6 +31,7 @@ def add_reports(rng: random.Random) -> str:
                 if status is not None:
                     reports.append(MonthlyReport(rt_id=rt, period=period, status=status, **counts))
     MonthlyReport.objects.bulk_create(reports)
+    desa_months_refresh((report.rt_id, report.period) for report in reports)
     return f"{len(reports)} laporan bulanan RT"
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cadres import codes
+from cadres.models import subtree_q
 from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, balance_total
 
 
@@ -27,9 +28,9 @@ def count_field(label):
 
 
 def rt_subtree_q(code: str, field: str = "rt__code") -> Q:
-    """Rows whose RT code lies in the subtree of `code`: a prefix on the code, and no join (the
-    FK column holds the code; `rt_id__startswith` is not a lookup Django knows)."""
-    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+    """Rows whose RT (or unit, through `field`) lies in the subtree of `code`: a range or prefix
+    of the code, and no join (the FK column holds the code; see `cadres.models.subtree_q`)."""
+    return subtree_q(code, field)
 
 
 def balance_error(counts) -> str | None:
@@ -67,11 +68,8 @@ class MonthlyReportQuerySet(models.QuerySet):
         return self.filter(rt_subtree_q(code))
 
 
-class MonthlyReport(models.Model):
-    rt = models.ForeignKey(
-        "cadres.Unit", verbose_name=_("RT"), on_delete=models.PROTECT, related_name="monthly_reports"
-    )
-    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan laporan."))
+class ReportCounts(models.Model):
+    """The counts of a monthly report (`indicators.COUNT_FIELDS`): one RT's, or summed."""
 
     pus = count_field(_("PUS"))
     iud_pemerintah = count_field(_("IUD pemerintah"))
@@ -99,6 +97,16 @@ class MonthlyReport(models.Model):
     pb_suntik = count_field(_("PB suntik"))
     pb_pil = count_field(_("PB pil"))
     pb_kondom = count_field(_("PB kondom"))
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyReport(ReportCounts):
+    rt = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("RT"), on_delete=models.PROTECT, related_name="monthly_reports"
+    )
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan laporan."))
 
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
@@ -138,7 +146,8 @@ class MonthlyReport(models.Model):
         ordering = ["-period", "rt_id"]
         verbose_name = _("laporan bulanan")
         verbose_name_plural = _("laporan bulanan")
-        indexes = [models.Index(fields=["period", "status"], name="report_period_status")]
+        # A month of any subtree is one range of this index, and the status is read from it.
+        indexes = [models.Index(fields=["period", "rt", "status"], name="report_period_rt_status")]
         constraints = [
             models.UniqueConstraint(fields=["rt", "period"], name="report_one_per_rt_and_month"),
             models.CheckConstraint(
@@ -173,6 +182,23 @@ class MonthlyReport(models.Model):
             errors["pus"] = message
         if errors:
             raise ValidationError(errors)
+
+
+class DesaMonthSums(ReportCounts):
+    """The counted (submitted or verified) reports of one desa and month, summed: what recaps
+    and trends above desa read instead of every RT's report (a desa has ~20 RTs). Written only by
+    `reports.summary.desa_months_refresh`, in the transaction of every write of a report, so it
+    never disagrees with the reports; no row when the desa has no counted report that month."""
+
+    desa = models.ForeignKey("cadres.Unit", on_delete=models.CASCADE, related_name="+")
+    period = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "desa"], name="desa_month_one")]
+
+    def __str__(self):
+        return f"{self.desa_id} {self.period:%Y-%m}"
 
 
 class MethodTargets(models.Model):

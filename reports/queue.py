@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from cadres import codes
@@ -147,8 +147,7 @@ def desa_summaries(code: str, period: datetime.date) -> list[DesaSummary]:
 
 def _expected_per_desa(code: str) -> dict[str, int]:
     grouped = (
-        Unit.objects.filter(code__startswith=code + ".").alias(length=Length("code"))
-        .filter(length=codes.CODE_LENGTHS["rt"])
+        Unit.objects.subtree(code).at_level("rt")
         .values(desa=Substr("code", 1, DESA_LENGTH)).annotate(n=Count("code")).order_by()
     )
     return {row["desa"]: row["n"] for row in grouped}

@@ -10,14 +10,13 @@ from decimal import Decimal
 from cadres.models import Unit
 from reports import rollup
 from reports.indicators import ppm_summary, resolve_targets, summarize
-from reports.models import MonthlyReport
 from reports.periods import period_str
 from reports.register_month import register_rollup
 
 
 def reports_rollup(code: str, period: datetime.date) -> tuple[rollup.Sums, dict[str, rollup.Sums]]:
-    """The roll-up of the submitted and verified monthly reports (three queries, one for an RT)."""
-    return rollup.rollup(MonthlyReport.objects.counted(), code, period)
+    """The roll-up of the submitted and verified monthly reports (two queries, one for an RT)."""
+    return rollup.rollup(rollup.counted_reports(code), code, period)
 
 
 # Where a recap's sums come from: source name -> f(code, period) giving the unit's Sums and

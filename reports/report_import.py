@@ -20,6 +20,7 @@ from reports.indicators import COUNT_FIELDS
 from reports.deadlines import kabupaten_code
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, balance_error
 from reports.periods import period_str
+from reports.summary import desa_months_refresh
 
 COLUMNS = {
     "kode_rt": tabular.unit_code("rt"),
@@ -119,6 +120,7 @@ def reports_write(*, rows: list[ReportRow]) -> ReportsImportResult:
         ids = reports.insert(values, unique_fields=["rt", "period"], returning="id")
         kinds = ["~" if (row.rt, row.period) in existing else "+" for row in batch]
         history.insert(zip(ids, kinds, values, strict=True), date=now, reason=HISTORY_REASON)
+    desa_months_refresh((row.rt, row.period) for row in rows)
     return ReportsImportResult(created=len(rows) - len(existing), replaced=len(existing))
 
 

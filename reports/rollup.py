@@ -1,26 +1,23 @@
 """The roll-up SQL: a unit's summed counts for a month and its children's, in a constant number
 of queries whatever the size of the subtree.
 
-The per-RT rows are any queryset with the report's field names (`rt`/`rt_id`, `period` and
-`indicators.COUNT_FIELDS`), at most one row per RT and month: counted monthly reports today,
-per-RT counts computed from the couples register later. Nothing here knows which it is.
-Because a unit code is the tree path, the subtree is a prefix on `rt_id` and a child's code is
-the first characters of it: no join, no recursion.
+The rows are per-unit, per-month counts with the report's field names (`indicators.COUNT_FIELDS`
+and `period`): the counted monthly reports of RTs, or above desa their per-desa sums
+(`DesaMonthSums`, kept current by `reports.summary`), the same numbers from a twentieth of the
+rows. Because a unit code is the tree path, the subtree is a range of codes and a child's code
+is the first characters of a row's: no join, no recursion.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Length, Substr
+from django.db.models import Aggregate, Count, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from cadres import codes
-from cadres.models import Unit
-from reports.indicators import COUNT_FIELDS, METHODS, PB_FIELDS
-from reports.models import PpmTarget, rt_subtree_q
-
-RT_LENGTH = codes.CODE_LENGTHS["rt"]
-
+from cadres.models import Unit, subtree_q
+from reports.indicators import COUNT_FIELDS, METHODS
+from reports.models import DesaMonthSums, MonthlyReport, PpmTarget
 
 @dataclass
 class Sums:
@@ -31,46 +28,72 @@ class Sums:
     received: int = 0
     expected: int = 0
 
-
-def _aggregates(period: datetime.date) -> dict:
-    """One SELECT's worth of sums over the year's rows up to the period: the month's counts
-    (conditional on the period), PB over all of them (year to date), and RTs that reported."""
-    month = Q(period=period)
-    aggregates = {f"month_{name}": Sum(name, filter=month) for name in COUNT_FIELDS}
-    aggregates |= {f"ytd_{name}": Sum(name) for name in PB_FIELDS}
-    aggregates["received"] = Count("rt", filter=month, distinct=True)
-    return aggregates
+    def add(self, other: "Sums") -> None:
+        self.received += other.received
+        for name in COUNT_FIELDS:
+            self.counts[name] += other.counts[name]
+        for method in METHODS:
+            self.pb_ytd[method] += other.pb_ytd[method]
 
 
-def _sums(values: dict) -> Sums:
-    # SUM over no rows is NULL: nothing reported counts as 0.
-    return Sums(
-        counts={name: values[f"month_{name}"] or 0 for name in COUNT_FIELDS},
-        pb_ytd={method: values[f"ytd_pb_{method}"] or 0 for method in METHODS},
-        received=values["received"],
-    )
+@dataclass(frozen=True)
+class Rows:
+    """Per-unit, per-month rows of counts: the queryset, its unit's foreign key, and how many
+    RT reports a row stands for (`received`)."""
+
+    queryset: QuerySet
+    unit_field: str
+    received: Aggregate
+
+    def in_subtree(self, code: str) -> QuerySet:
+        return self.queryset.filter(subtree_q(code, f"{self.unit_field}__code"))
+
+    def child(self, length: int) -> Substr:
+        return Substr(f"{self.unit_field}_id", 1, length)
 
 
-def _year_to_period(rows: QuerySet, code: str, period: datetime.date) -> QuerySet:
-    january = datetime.date(period.year, 1, 1)
-    return rows.filter(rt_subtree_q(code), period__gte=january, period__lte=period)
+def counted_reports(code: str) -> Rows:
+    """The submitted and verified reports of the subtree: above desa, their per-desa sums."""
+    if codes.LEVELS.index(codes.level_of(code)) < codes.LEVELS.index("desa"):
+        return Rows(DesaMonthSums.objects.all(), "desa", Sum("received"))
+    return Rows(MonthlyReport.objects.counted(), "rt", Count("pk"))
 
 
-def unit_sums(rows: QuerySet, code: str, period: datetime.date) -> Sums:
-    """The unit's sums for the month (one aggregate query); `expected` is left at 0."""
-    return _sums(_year_to_period(rows, code, period).aggregate(**_aggregates(period)))
+def months_of_year_to(period: datetime.date) -> list[datetime.date]:
+    """January to the period. As a list: `period IN (...)` lets the (period, unit) indexes seek
+    each month's subtree, where a range of periods makes SQLite read every unit's rows."""
+    return [datetime.date(period.year, month, 1) for month in range(1, period.month + 1)]
 
 
-def children_sums(rows: QuerySet, code: str, period: datetime.date) -> dict[str, Sums]:
-    """Sums per direct child code (one grouped query); children without rows are absent."""
+def rollup(rows: Rows, code: str, period: datetime.date) -> tuple[Sums, dict[str, Sums]]:
+    """The unit's sums and its children's (by code), with `expected` filled in: one grouped
+    query (per child and month, January to the period) and the RTs expected; one for an RT. The
+    unit's total is the sum of its children's: every row below it lies below exactly one child.
+    A child that has RTs but no rows gets empty sums."""
+    expected, expected_per_child = expected_rts(code)
+    is_rt = codes.level_of(code) == "rt"
     grouped = (
-        _year_to_period(rows, code, period)
-        .annotate(child=Substr("rt_id", 1, _child_length(code)))
-        .values("child")
-        .annotate(**_aggregates(period))
-        .order_by("child")
+        rows.in_subtree(code).filter(period__in=months_of_year_to(period))
+        .values("period", child=rows.child(len(code) if is_rt else _child_length(code)))
+        .annotate(received=rows.received, **{name: Sum(name) for name in COUNT_FIELDS})
+        .order_by()
     )
-    return {values["child"]: _sums(values) for values in grouped}
+    per_child: dict[str, Sums] = {}
+    for values in grouped:
+        sums = per_child.setdefault(values["child"], Sums())
+        if values["period"] == period:
+            sums.received = values["received"]
+            sums.counts = {name: values[name] for name in COUNT_FIELDS}
+        for method in METHODS:
+            sums.pb_ytd[method] += values[f"pb_{method}"]
+    total = Sums(expected=expected)
+    for sums in per_child.values():
+        total.add(sums)
+    if is_rt:
+        return total, {}
+    for child, rts in expected_per_child.items():
+        per_child.setdefault(child, Sums()).expected = rts
+    return total, per_child
 
 
 def expected_rts(code: str) -> tuple[int, dict[str, int]]:
@@ -78,9 +101,7 @@ def expected_rts(code: str) -> tuple[int, dict[str, int]]:
     if codes.level_of(code) == "rt":
         return 1, {}
     grouped = (
-        Unit.objects.filter(code__startswith=code + ".")
-        .alias(code_length=Length("code"))
-        .filter(code_length=RT_LENGTH)
+        Unit.objects.subtree(code).at_level("rt")
         .values(child=Substr("code", 1, _child_length(code)))
         .annotate(rts=Count("code"))
         .order_by("child")
@@ -89,23 +110,9 @@ def expected_rts(code: str) -> tuple[int, dict[str, int]]:
     return sum(per_child.values()), per_child
 
 
-def rollup(rows: QuerySet, code: str, period: datetime.date) -> tuple[Sums, dict[str, Sums]]:
-    """The unit's sums and its children's (by code), with `expected` filled in: three queries,
-    or one for an RT. A child that has RTs but no rows gets empty sums."""
-    expected, expected_per_child = expected_rts(code)
-    total = unit_sums(rows, code, period)
-    total.expected = expected
-    if codes.level_of(code) == "rt":
-        return total, {}
-    per_child = children_sums(rows, code, period)
-    for child, rts in expected_per_child.items():
-        per_child.setdefault(child, Sums()).expected = rts
-    return total, per_child
-
-
 def targets_in_subtree(code: str, year: int) -> dict[str, dict[str, int]]:
     """The PPM target rows of the year for the unit and every unit below it (one query)."""
-    rows = PpmTarget.objects.filter(rt_subtree_q(code, "unit__code"), year=year).order_by()
+    rows = PpmTarget.objects.filter(subtree_q(code, "unit__code"), year=year).order_by()
     return {values["unit_id"]: {m: values[m] for m in METHODS} for values in rows.values("unit_id", *METHODS)}
 
 

@@ -31,8 +31,9 @@ from cadres.demo import FEMALE_FIRST, FEMALE_LAST, MALE_FIRST, MALE_LAST
 from cadres.models import Couple, CoupleStatus, Unit, User
 from cadres.register import link_statuses
 from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, PLACES
-from reports.models import MonthlyReport, PpmTarget, ReportStatus, rt_subtree_q
+from reports.models import DesaMonthSums, MonthlyReport, PpmTarget, ReportStatus, rt_subtree_q
 from reports.periods import add_months, month_end
+from reports.summary import desa_months_refresh
 
 DEFAULT_KABUPATEN = "32.99"
 # The last month with reports; fixed, not "last month", so that a run is the same any day.
@@ -141,6 +142,7 @@ def _build(code, size, seed, until, progress) -> SynthResult:
                 reports += rt_reports(rng, rt, size, first)
         for model, rows in ((Couple, couples), (CoupleStatus, statuses), (MonthlyReport, reports)):
             bulk_insert(model, rows)
+        desa_months_refresh((row["rt_id"], row["period"]) for row in reports)
         result.couples, result.statuses = result.couples + len(couples), result.statuses + len(statuses)
         result.reports += len(reports)
         progress(f"{min(start + DESA_PER_BATCH, len(desa_codes))}/{len(desa_codes)} desa")
@@ -332,6 +334,7 @@ def synth_delete(*, code: str) -> None:
         (Couple, "rt_id LIKE %s", below),
         (MonthlyReport.history.model, "rt_id LIKE %s", below),
         (MonthlyReport, "rt_id LIKE %s", below),
+        (DesaMonthSums, "desa_id LIKE %s", below),
         (PpmTarget, "unit_id " + self_or_below.format("unit_id"), [code, code + ".%"]),
         (User.units.through, "unit_id " + self_or_below.format("unit_id"), [code, code + ".%"]),
         (Unit, "code " + self_or_below.format("code"), [code, code + ".%"]),

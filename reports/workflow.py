@@ -30,6 +30,7 @@ from reports.deadlines import closed_message, closed_period_for, kabupaten_code
 from reports.indicators import COUNT_FIELDS
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, balance_error
 from reports.periods import period_label
+from reports.summary import desa_months_refresh
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 VERIFIERS = (Role.PKB, Role.ADMIN)
@@ -104,6 +105,14 @@ def _save(report: MonthlyReport, by, why: str) -> MonthlyReport:
         if MonthlyReport.objects.filter(rt_id=report.rt_id, period=report.period).exists():
             raise _stale(report.rt_id, report.period) from None
         raise
+    return report
+
+
+def _counted_save(report: MonthlyReport, by, why: str) -> MonthlyReport:
+    """Saves a report that starts or stops counting in recaps, and its desa's sums with it.
+    (Drafts and verifications do not change what counts: submitted and verified both do.)"""
+    report = _save(report, by, why)
+    desa_months_refresh([(report.rt_id, report.period)])
     return report
 
 
@@ -185,7 +194,7 @@ def report_submit(*, rt: Unit, period: datetime.date, counts: dict, corrections:
     now = timezone.now()
     report.status, report.submitted_at, report.submitted_by = ReportStatus.SUBMITTED, now, by
     report.first_submitted_at = report.first_submitted_at or now
-    return _save(report, by, _("dikirim"))
+    return _counted_save(report, by, _("dikirim"))
 
 
 def _claim_for_verifier(report: MonthlyReport, version: int | None, by) -> MonthlyReport:
@@ -244,7 +253,7 @@ def _send_back(report: MonthlyReport, note: str, by, why: str) -> MonthlyReport:
     report.status, report.return_comment = ReportStatus.RETURNED, note
     report.returned_at, report.returned_by = timezone.now(), by
     report.verified_at = report.verified_by = None
-    return _save(report, by, f"{why}: {note}")
+    return _counted_save(report, by, f"{why}: {note}")
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from cadres.models import Unit
 from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS
 from reports.models import MonthlyReport, PpmTarget, ReportStatus
 from reports.periods import parse_period
+from reports.summary import desa_months_refresh
 from tests.factories import make_unit
 
 # Where make_report puts what PUS has beyond the given counts: non-users that are not unmet need.
@@ -35,9 +36,12 @@ def balanced_counts(**counts) -> dict[str, int]:
 def make_report(rt_code, period, status=ReportStatus.VERIFIED, **counts) -> MonthlyReport:
     """A saved report for the RT (created with its ancestors if missing) that balances itself."""
     make_unit(rt_code)
-    return MonthlyReport.objects.create(
+    report = MonthlyReport.objects.create(
         rt_id=rt_code, period=as_period(period), status=status, **balanced_counts(**counts)
     )
+    # As every write of the app does: the desa's sums that recaps above desa read.
+    desa_months_refresh([(report.rt_id, report.period)])
+    return report
 
 
 def make_target(code, year, **methods) -> PpmTarget:
@@ -70,4 +74,6 @@ def bulk_reports(rt_codes, period, status=ReportStatus.VERIFIED, **counts) -> li
     reports = [
         MonthlyReport(rt_id=code, period=as_period(period), status=status, **full) for code in rt_codes
     ]
-    return MonthlyReport.objects.bulk_create(reports)
+    reports = MonthlyReport.objects.bulk_create(reports)
+    desa_months_refresh((report.rt_id, report.period) for report in reports)
+    return reports

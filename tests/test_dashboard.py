@@ -214,9 +214,9 @@ def kabupaten_dashboard_queries(client, opd, django_assert_num_queries, fanout, 
     return response, len(rts)
 
 
-# Session, user, the user's units, the unit, its ancestors; the recap's five queries; the trend;
+# Session, user, the user's units, the unit, its ancestors; the recap's four queries; the trend;
 # the missing RTs; the running campaigns; the session's save (a savepoint, an update, its release).
-DASHBOARD_QUERIES = 16
+DASHBOARD_QUERIES = 15
 
 
 @pytest.mark.parametrize("fanout", [(1, 2, 1, 2), (4, 12, 3, 6)])

@@ -9,6 +9,7 @@ from lokal.nik import is_valid_nik
 from lokal.samaran import partial_mask
 from simple_history.models import HistoricalRecords
 
+from cadres.models.wilayah import subtree_q
 from reports.indicators import METHODS, NON_USERS, PLACES
 
 PUS_MIN_AGE, PUS_MAX_AGE = 15, 49
@@ -50,7 +51,7 @@ class LeaveReason(models.TextChoices):
 
 class CoupleQuerySet(models.QuerySet):
     def in_subtree(self, code):
-        return self.filter(models.Q(rt_id=code) | models.Q(rt__code__startswith=code + "."))
+        return self.filter(subtree_q(code, "rt__code"))
 
     def pus_on(self, date):
         """Couples on the register on that date whose wife is 15–49 then."""

@@ -1,7 +1,7 @@
 """The wilayah tree: one model for provinsi down to RT, keyed by its dotted code (CONTRACT §1)."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +26,23 @@ def validate_code(value):
         )
 
 
+def subtree_q(code: str, field: str = "code") -> models.Q:
+    """Rows whose unit code (`field`: the code, or a foreign key to a unit such as `rt__code`,
+    which needs no join: the column holds the code) is `code` or lies below it.
+
+    On SQLite, one range of codes, code <= x < code + "/": '/' sorts right after '.', so the
+    range holds `code` and exactly the codes that continue it with a '.'. SQLite's LIKE ignores
+    case and so never uses an index; a range does. PostgreSQL keeps the prefix (LIKE 'C.%'),
+    which its varchar_pattern_ops index answers; a range there would depend on the collation."""
+    if connection.vendor == "sqlite":
+        return models.Q(**{f"{field}__gte": code, f"{field}__lt": code + "/"})
+    return models.Q(**{field: code}) | models.Q(**{f"{field}__startswith": code + "."})
+
+
 class UnitQuerySet(models.QuerySet):
     def subtree(self, code):
-        """The unit with this code and every unit below it (a prefix query on the code)."""
-        return self.filter(models.Q(code=code) | models.Q(code__startswith=code + "."))
+        """The unit with this code and every unit below it (one index range on the code)."""
+        return self.filter(subtree_q(code))
 
     def at_level(self, level):
         return self.alias(code_length=Length("code")).filter(code_length=codes.CODE_LENGTHS[level])

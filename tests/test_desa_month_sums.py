@@ -1,0 +1,188 @@
+"""The per-desa, per-month sums (`DesaMonthSums`) that recaps above desa read: current after every
+write of a report (workflow, import, admin), the same recap as from the RT reports themselves,
+checked and rebuilt by `refresh_desa_months`, and right when two writers in one desa race."""
+
+import datetime
+import io
+import threading
+import time
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import RequestFactory
+
+from cadres.models import Unit
+from reports import rollup, summary
+from reports.models import DesaMonthSums, MonthlyReport, ReportStatus
+from reports.recap import recap_for
+from reports.workflow import report_reopen, report_return, report_save_draft, report_submit, report_verify
+from tests.report_factories import balanced_counts, make_report
+from tests.test_import_reports import HEADER, row, run
+from tests.test_import_wilayah import write_csv
+
+DESA = "32.14.01.2001"
+RT1, RT2, RT3 = f"{DESA}.001.001", f"{DESA}.001.002", f"{DESA}.002.001"
+NOV, OCT = datetime.date(2020, 11, 1), datetime.date(2020, 10, 1)
+
+
+def desa_month(desa=DESA, period=NOV):
+    """(received, pus, pb_pil) of the desa's row for the month, or None when it has none."""
+    return DesaMonthSums.objects.filter(desa_id=desa, period=period).values_list("received", "pus", "pb_pil").first()
+
+
+def submit(kader, rt, version, **counts):
+    return report_submit(rt=Unit.objects.get(code=rt), period=NOV, counts=balanced_counts(**counts),
+                         corrections={}, version=version, by=kader)
+
+
+def test_the_sums_follow_every_step_of_the_workflow(personas):
+    kader, pkb = personas["kader"].user, personas["pkb"].user
+    make_report(RT2, NOV, pus=4, pil_swasta=4, pb_pil=1)
+    assert desa_month() == (1, 4, 1)
+
+    draft = report_save_draft(rt=Unit.objects.get(code=RT1), period=NOV, counts=balanced_counts(pus=5, pil_swasta=5),
+                              corrections={}, version=0, by=kader)
+    assert desa_month() == (1, 4, 1)  # a draft does not count
+    sent = submit(kader, RT1, draft.version, pus=5, pil_swasta=5, pb_pil=2)
+    assert desa_month() == (2, 9, 3)
+    returned = report_return(report=sent, comment="IAT salah hitung", by=pkb)
+    assert desa_month() == (1, 4, 1)
+    sent = submit(kader, RT1, returned.version, pus=6, pil_swasta=6)
+    assert desa_month() == (2, 10, 1)
+    verified = report_verify(report=sent, by=pkb)
+    assert desa_month() == (2, 10, 1)
+    report_reopen(report=verified, reason="PUS ganda", by=pkb)
+    assert desa_month() == (1, 4, 1)
+    assert summary.desa_months_differences() == []
+
+
+def test_a_desa_without_counted_reports_left_has_no_row(personas):
+    sent = submit(personas["kader"].user, RT1, 0, pus=5, pil_swasta=5)
+    assert desa_month() == (1, 5, 0)
+    report_return(report=sent, comment="ulang", by=personas["pkb"].user)
+    assert desa_month() is None
+
+
+def test_an_import_refreshes_the_desa_and_months_it_wrote(tree, tmp_path):
+    make_report(RT3, OCT, status=ReportStatus.SUBMITTED, pus=2, iud_swasta=2)
+    path = write_csv(tmp_path / "laporan", [
+        HEADER,
+        row(RT1, "2020-11", pus=30, suntik_pemerintah=20, ias=10, pb_suntik=2),
+        row(RT2, "2020-11", pus=10, iud_swasta=4, hamil=6, pb_pil=1),
+        row(RT1, "2020-10", pus=29, suntik_pemerintah=20, ias=9),
+        row("32.14.01.2002.001.001", "2020-11", pus=7, pil_swasta=7),
+    ])
+    assert run(path)[0] == 0
+    assert desa_month() == (2, 40, 1)
+    assert desa_month(period=OCT) == (2, 31, 0)
+    assert desa_month("32.14.01.2002") == (1, 7, 0)
+    assert summary.desa_months_differences() == []
+
+
+def admin_request(personas):
+    request = RequestFactory().post("/admin/")
+    request.user = personas["admin"].user
+    return request
+
+
+def test_the_admins_changes_and_deletions_refresh_the_sums(personas):
+    model_admin = site._registry[MonthlyReport]
+    report = make_report(RT1, NOV, pus=5, pil_swasta=5)
+    make_report(RT2, NOV, pus=3, pil_swasta=3)
+    report.pus, report.pil_swasta, report.period = 8, 8, OCT  # the admin moves it to October
+    model_admin.save_model(admin_request(personas), report, form=None, change=True)
+    assert (desa_month(), desa_month(period=OCT)) == ((1, 3, 0), (1, 8, 0))
+    model_admin.delete_model(admin_request(personas), report)
+    assert desa_month(period=OCT) is None
+    model_admin.delete_queryset(admin_request(personas), MonthlyReport.objects.all())
+    assert DesaMonthSums.objects.count() == 0
+
+
+def test_above_desa_the_recap_is_the_same_as_from_the_rt_reports(tree):
+    # Desa of unequal size, several months of PB since January, and reports that do not count.
+    for rt, pus in ((RT1, 30), (RT2, 9), (RT3, 4), ("32.14.01.2002.001.001", 50), ("32.14.02.2001.001.001", 11)):
+        make_report(rt, NOV, pus=pus, iud_swasta=pus // 3, pil_pemerintah=pus // 2, pb_iud=1)
+        make_report(rt, OCT, pus=pus, implan_swasta=pus // 2, pb_implan=pus % 3)
+        make_report(rt, datetime.date(2020, 1, 1), pus=pus, kondom_swasta=1, pb_kondom=2)
+    make_report("32.14.01.2001.002.002", NOV, status=ReportStatus.DRAFT, pus=99, pil_swasta=99)
+    make_report("32.14.01.2001.002.002", OCT, status=ReportStatus.RETURNED, pus=99, pb_pil=9)
+    from_reports = rollup.Rows(MonthlyReport.objects.counted(), "rt", Count("pk"))
+    for code in ("32.14", "32.14.01", "32"):
+        assert rollup.counted_reports(code).unit_field == "desa"
+        assert rollup.rollup(rollup.counted_reports(code), code, NOV) == rollup.rollup(from_reports, code, NOV)
+    recap = recap_for(Unit.objects.get(code="32.14"), NOV)
+    assert (recap["pus"], recap["reports"]["received"], recap["ppm"]["pb_ytd_total"]) == (104, 5, 5 + 5 + 10)
+
+
+def test_the_command_finds_a_wrong_row_and_rebuilds_the_table(tree):
+    make_report(RT1, NOV, pus=5, pil_swasta=5)
+    make_report(RT3, OCT, pus=2, iud_swasta=2)
+    DesaMonthSums.objects.filter(period=NOV).update(pus=6)
+    DesaMonthSums.objects.create(desa_id="32.14.01.2002", period=NOV, received=1, pus=1, hamil=1)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit:
+        call_command("refresh_desa_months", "--check", stdout=out, stderr=err)
+    assert exit.value.code == 1
+    assert err.getvalue().strip() == (
+        "2 baris jumlah desa per bulan tidak sama dengan laporan RT: 32.14.01.2001 2020-11, 32.14.01.2002 2020-11"
+    )
+    call_command("refresh_desa_months", stdout=out)
+    assert "2 baris jumlah desa per bulan dihitung ulang dari laporan RT." in out.getvalue()
+    call_command("refresh_desa_months", "--check", stdout=out, stderr=err)
+    assert summary.desa_months_differences() == []
+    assert (desa_month(), desa_month("32.14.01.2002")) == ((1, 5, 0), None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_in_one_desa_racing_on_postgresql_are_both_counted(tree, monkeypatch):
+    """Without the desa's lock the second writer would compute its sums without the first one's
+    uncommitted report, and then insert the same (desa, month) row: a lost count or an error."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs two concurrent writers: PostgreSQL")
+    make_report(RT3, NOV, pus=1, hamil=1)
+    for rt in (RT1, RT2):
+        make_report(rt, NOV, status=ReportStatus.DRAFT, pus=5, pil_swasta=5)
+    locked, release = threading.Event(), threading.Event()
+    sums = summary._sums
+
+    def held_with_the_lock(reports):
+        if threading.current_thread().name == "first":
+            locked.set()
+            assert release.wait(30)
+        return sums(reports)
+
+    monkeypatch.setattr(summary, "_sums", held_with_the_lock)
+    errors = []
+
+    def send(rt):
+        try:
+            with transaction.atomic():
+                MonthlyReport.objects.filter(rt_id=rt, period=NOV).update(status=ReportStatus.SUBMITTED)
+                summary.desa_months_refresh([(rt, NOV)])
+        except Exception as error:  # reported below, with the assertion
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=send, name="first", args=(RT1,))
+    second = threading.Thread(target=send, name="second", args=(RT2,))
+    first.start()
+    assert locked.wait(30)
+    second.start()
+    deadline = time.monotonic() + 30
+    while not _someone_waits_for_a_lock() and time.monotonic() < deadline:
+        pass  # the second writer now waits for the desa's lock
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert errors == []
+    assert desa_month() == (3, 11, 0)
+
+
+def _someone_waits_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0
