@@ -7,14 +7,13 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Sum
 from django.utils.dateformat import format as date_format
 
 from cadres import codes
 from cadres.models import Unit
 from reports import rollup
 from reports.exports import tables
-from reports.indicators import COUNT_FIELDS, METHODS, summarize
+from reports.indicators import METHODS, summarize
 from reports.models import MonthlyReport, rt_subtree_q
 from reports.periods import add_months, period_str
 from reports.recap import recap_for, to_jsonable
@@ -57,13 +56,7 @@ def trend_for(code: str, period: datetime.date, months: int = TREND_MONTHS) -> l
     `period`, oldest first; a month without reports has zeros and "—" (one grouped query)."""
     first = add_months(period, 1 - months)
     in_trend = [add_months(first, n) for n in range(months)]
-    rows = rollup.counted_reports(code)
-    grouped = (
-        rows.in_subtree(code).filter(period__in=in_trend)
-        .values("period")
-        .annotate(received=rows.received, **{name: Sum(name) for name in COUNT_FIELDS})
-        .order_by("period")
-    )
+    grouped = rollup.counted_reports(code).per_month(code, in_trend)
     by_period = {row.pop("period"): row for row in grouped}
     trend = []
     for month in in_trend:

@@ -187,12 +187,21 @@ class MonthlyReport(ReportCounts):
 class DesaMonthSums(ReportCounts):
     """The counted (submitted or verified) reports of one desa and month, summed: what recaps
     and trends above desa read instead of every RT's report (a desa has ~20 RTs). Written only by
-    `reports.summary.desa_months_refresh`, in the transaction of every write of a report, so it
-    never disagrees with the reports; no row when the desa has no counted report that month."""
+    `reports.summary`, in the transaction of every write of a report, so it never disagrees with
+    the reports. A desa with a counted report in a year has a row for each month of that year
+    (zeros and `received` 0 in a month without one), carrying its PB since January."""
 
     desa = models.ForeignKey("cadres.Unit", on_delete=models.CASCADE, related_name="+")
     period = models.DateField()
     received = models.PositiveIntegerField(default=0)
+    # PB from January to this month (the PPM's "so far"), so that a recap reads one month's rows.
+    pb_ytd_iud = count_field(_("PB IUD sejak Januari"))
+    pb_ytd_implan = count_field(_("PB implan sejak Januari"))
+    pb_ytd_mow = count_field(_("PB MOW sejak Januari"))
+    pb_ytd_mop = count_field(_("PB MOP sejak Januari"))
+    pb_ytd_suntik = count_field(_("PB suntik sejak Januari"))
+    pb_ytd_pil = count_field(_("PB pil sejak Januari"))
+    pb_ytd_kondom = count_field(_("PB kondom sejak Januari"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "desa"], name="desa_month_one")]

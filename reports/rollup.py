@@ -11,13 +11,15 @@ is the first characters of a row's: no join, no recursion.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, Count, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from cadres import codes
 from cadres.models import Unit, subtree_q
 from reports.indicators import COUNT_FIELDS, METHODS
 from reports.models import DesaMonthSums, MonthlyReport, PpmTarget
+
+YTD_FIELDS = tuple(f"pb_ytd_{method}" for method in METHODS)
 
 @dataclass
 class Sums:
@@ -36,27 +38,73 @@ class Sums:
             self.pb_ytd[method] += other.pb_ytd[method]
 
 
-@dataclass(frozen=True)
-class Rows:
-    """Per-unit, per-month rows of counts: the queryset, its unit's foreign key, and how many
-    RT reports a row stands for (`received`)."""
+def _sums(names) -> dict[str, Sum]:
+    return {name: Sum(name) for name in names}
 
-    queryset: QuerySet
-    unit_field: str
-    received: Aggregate
+
+class ReportRows:
+    """The counted (submitted and verified) reports: one row per RT and month."""
 
     def in_subtree(self, code: str) -> QuerySet:
-        return self.queryset.filter(subtree_q(code, f"{self.unit_field}__code"))
+        return MonthlyReport.objects.counted().filter(subtree_q(code, "rt__code"))
 
-    def child(self, length: int) -> Substr:
-        return Substr(f"{self.unit_field}_id", 1, length)
+    def per_child(self, code: str, period: datetime.date, length: int) -> dict[str, Sums]:
+        """One grouped query per child code (its first `length` characters) and month, January
+        to the period: the period's counts, and PB summed over the months."""
+        grouped = (
+            self.in_subtree(code).filter(period__in=months_of_year_to(period))
+            .values("period", child=Substr("rt_id", 1, length))
+            .annotate(received=Count("pk"), **_sums(COUNT_FIELDS))
+            .order_by()
+        )
+        per_child: dict[str, Sums] = {}
+        for values in grouped:
+            sums = per_child.setdefault(values["child"], Sums())
+            if values["period"] == period:
+                sums.received = values["received"]
+                sums.counts = {name: values[name] for name in COUNT_FIELDS}
+            for method in METHODS:
+                sums.pb_ytd[method] += values[f"pb_{method}"]
+        return per_child
+
+    def per_month(self, code: str, months: list[datetime.date]) -> QuerySet:
+        """The subtree's counts and reports received per month (one grouped query)."""
+        return (self.in_subtree(code).filter(period__in=months).values("period")
+                .annotate(received=Count("pk"), **_sums(COUNT_FIELDS)).order_by("period"))
 
 
-def counted_reports(code: str) -> Rows:
-    """The submitted and verified reports of the subtree: above desa, their per-desa sums."""
+class DesaMonthRows:
+    """Above desa: the per-desa monthly sums of the counted reports (`reports.summary`), the
+    same numbers from one row per desa and month, each with its PB since January."""
+
+    def in_subtree(self, code: str) -> QuerySet:
+        return DesaMonthSums.objects.filter(subtree_q(code, "desa__code"))
+
+    def per_child(self, code: str, period: datetime.date, length: int) -> dict[str, Sums]:
+        """One grouped query over the period's rows only."""
+        grouped = (
+            self.in_subtree(code).filter(period=period)
+            .values(child=Substr("desa_id", 1, length))
+            .annotate(received=Sum("received"), **_sums(COUNT_FIELDS), **_sums(YTD_FIELDS))
+            .order_by()
+        )
+        return {
+            values["child"]: Sums(counts={name: values[name] for name in COUNT_FIELDS}, received=values["received"],
+                                  pb_ytd={method: values[f"pb_ytd_{method}"] for method in METHODS})
+            for values in grouped
+        }
+
+    def per_month(self, code: str, months: list[datetime.date]) -> QuerySet:
+        # A desa's month without a counted report is a row of zeros: left out, as if absent.
+        return (self.in_subtree(code).filter(period__in=months, received__gt=0).values("period")
+                .annotate(received=Sum("received"), **_sums(COUNT_FIELDS)).order_by("period"))
+
+
+def counted_reports(code: str) -> ReportRows | DesaMonthRows:
+    """Where the unit's counted reports are summed from: above desa, the per-desa sums."""
     if codes.LEVELS.index(codes.level_of(code)) < codes.LEVELS.index("desa"):
-        return Rows(DesaMonthSums.objects.all(), "desa", Sum("received"))
-    return Rows(MonthlyReport.objects.counted(), "rt", Count("pk"))
+        return DesaMonthRows()
+    return ReportRows()
 
 
 def months_of_year_to(period: datetime.date) -> list[datetime.date]:
@@ -65,27 +113,14 @@ def months_of_year_to(period: datetime.date) -> list[datetime.date]:
     return [datetime.date(period.year, month, 1) for month in range(1, period.month + 1)]
 
 
-def rollup(rows: Rows, code: str, period: datetime.date) -> tuple[Sums, dict[str, Sums]]:
+def rollup(rows: ReportRows | DesaMonthRows, code: str, period: datetime.date) -> tuple[Sums, dict[str, Sums]]:
     """The unit's sums and its children's (by code), with `expected` filled in: one grouped
-    query (per child and month, January to the period) and the RTs expected; one for an RT. The
-    unit's total is the sum of its children's: every row below it lies below exactly one child.
-    A child that has RTs but no rows gets empty sums."""
+    query and the RTs expected (one query for an RT). The unit's total is the sum of its
+    children's: every row below it lies below exactly one child. A child that has RTs but no
+    rows gets empty sums."""
     expected, expected_per_child = expected_rts(code)
     is_rt = codes.level_of(code) == "rt"
-    grouped = (
-        rows.in_subtree(code).filter(period__in=months_of_year_to(period))
-        .values("period", child=rows.child(len(code) if is_rt else _child_length(code)))
-        .annotate(received=rows.received, **{name: Sum(name) for name in COUNT_FIELDS})
-        .order_by()
-    )
-    per_child: dict[str, Sums] = {}
-    for values in grouped:
-        sums = per_child.setdefault(values["child"], Sums())
-        if values["period"] == period:
-            sums.received = values["received"]
-            sums.counts = {name: values[name] for name in COUNT_FIELDS}
-        for method in METHODS:
-            sums.pb_ytd[method] += values[f"pb_{method}"]
+    per_child = rows.per_child(code, period, len(code) if is_rt else _child_length(code))
     total = Sums(expected=expected)
     for sums in per_child.values():
         total.add(sums)
@@ -104,7 +139,7 @@ def expected_rts(code: str) -> tuple[int, dict[str, int]]:
         Unit.objects.subtree(code).at_level("rt")
         .values(child=Substr("code", 1, _child_length(code)))
         .annotate(rts=Count("code"))
-        .order_by("child")
+        .order_by()
     )
     per_child = {values["child"]: values["rts"] for values in grouped}
     return sum(per_child.values()), per_child

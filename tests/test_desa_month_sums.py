@@ -11,7 +11,6 @@ import pytest
 from django.contrib.admin.sites import site
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count
 from django.test import RequestFactory
 
 from cadres.models import Unit
@@ -29,8 +28,9 @@ NOV, OCT = datetime.date(2020, 11, 1), datetime.date(2020, 10, 1)
 
 
 def desa_month(desa=DESA, period=NOV):
-    """(received, pus, pb_pil) of the desa's row for the month, or None when it has none."""
-    return DesaMonthSums.objects.filter(desa_id=desa, period=period).values_list("received", "pus", "pb_pil").first()
+    """(received, pus, pb_pil, PB pil since January) of the desa's row for the month, or None."""
+    rows = DesaMonthSums.objects.filter(desa_id=desa, period=period)
+    return rows.values_list("received", "pus", "pb_pil", "pb_ytd_pil").first()
 
 
 def submit(kader, rt, version, **counts):
@@ -41,29 +41,32 @@ def submit(kader, rt, version, **counts):
 def test_the_sums_follow_every_step_of_the_workflow(personas):
     kader, pkb = personas["kader"].user, personas["pkb"].user
     make_report(RT2, NOV, pus=4, pil_swasta=4, pb_pil=1)
-    assert desa_month() == (1, 4, 1)
+    make_report(RT3, OCT, pus=3, pil_swasta=3, pb_pil=5)
+    assert desa_month() == (1, 4, 1, 6)
 
     draft = report_save_draft(rt=Unit.objects.get(code=RT1), period=NOV, counts=balanced_counts(pus=5, pil_swasta=5),
                               corrections={}, version=0, by=kader)
-    assert desa_month() == (1, 4, 1)  # a draft does not count
+    assert desa_month() == (1, 4, 1, 6)  # a draft does not count
+    assert desa_month(period=datetime.date(2020, 12, 1)) == (0, 0, 0, 6)  # PB so far, in every later month
     sent = submit(kader, RT1, draft.version, pus=5, pil_swasta=5, pb_pil=2)
-    assert desa_month() == (2, 9, 3)
+    assert desa_month() == (2, 9, 3, 8)
     returned = report_return(report=sent, comment="IAT salah hitung", by=pkb)
-    assert desa_month() == (1, 4, 1)
+    assert desa_month() == (1, 4, 1, 6)
     sent = submit(kader, RT1, returned.version, pus=6, pil_swasta=6)
-    assert desa_month() == (2, 10, 1)
+    assert desa_month() == (2, 10, 1, 6)
     verified = report_verify(report=sent, by=pkb)
-    assert desa_month() == (2, 10, 1)
+    assert desa_month() == (2, 10, 1, 6)
     report_reopen(report=verified, reason="PUS ganda", by=pkb)
-    assert desa_month() == (1, 4, 1)
+    assert desa_month() == (1, 4, 1, 6)
     assert summary.desa_months_differences() == []
 
 
-def test_a_desa_without_counted_reports_left_has_no_row(personas):
+def test_a_desa_without_counted_reports_in_a_year_has_no_rows_for_it(personas):
     sent = submit(personas["kader"].user, RT1, 0, pus=5, pil_swasta=5)
-    assert desa_month() == (1, 5, 0)
+    assert desa_month() == (1, 5, 0, 0)
+    assert DesaMonthSums.objects.filter(desa_id=DESA).count() == 12
     report_return(report=sent, comment="ulang", by=personas["pkb"].user)
-    assert desa_month() is None
+    assert DesaMonthSums.objects.filter(desa_id=DESA).count() == 0
 
 
 def test_an_import_refreshes_the_desa_and_months_it_wrote(tree, tmp_path):
@@ -76,9 +79,9 @@ def test_an_import_refreshes_the_desa_and_months_it_wrote(tree, tmp_path):
         row("32.14.01.2002.001.001", "2020-11", pus=7, pil_swasta=7),
     ])
     assert run(path)[0] == 0
-    assert desa_month() == (2, 40, 1)
-    assert desa_month(period=OCT) == (2, 31, 0)
-    assert desa_month("32.14.01.2002") == (1, 7, 0)
+    assert desa_month() == (2, 40, 1, 1)
+    assert desa_month(period=OCT) == (2, 31, 0, 0)
+    assert desa_month("32.14.01.2002") == (1, 7, 0, 0)
     assert summary.desa_months_differences() == []
 
 
@@ -94,9 +97,9 @@ def test_the_admins_changes_and_deletions_refresh_the_sums(personas):
     make_report(RT2, NOV, pus=3, pil_swasta=3)
     report.pus, report.pil_swasta, report.period = 8, 8, OCT  # the admin moves it to October
     model_admin.save_model(admin_request(personas), report, form=None, change=True)
-    assert (desa_month(), desa_month(period=OCT)) == ((1, 3, 0), (1, 8, 0))
+    assert (desa_month(), desa_month(period=OCT)) == ((1, 3, 0, 0), (1, 8, 0, 0))
     model_admin.delete_model(admin_request(personas), report)
-    assert desa_month(period=OCT) is None
+    assert desa_month(period=OCT) == (0, 0, 0, 0)
     model_admin.delete_queryset(admin_request(personas), MonthlyReport.objects.all())
     assert DesaMonthSums.objects.count() == 0
 
@@ -109,12 +112,17 @@ def test_above_desa_the_recap_is_the_same_as_from_the_rt_reports(tree):
         make_report(rt, datetime.date(2020, 1, 1), pus=pus, kondom_swasta=1, pb_kondom=2)
     make_report("32.14.01.2001.002.002", NOV, status=ReportStatus.DRAFT, pus=99, pil_swasta=99)
     make_report("32.14.01.2001.002.002", OCT, status=ReportStatus.RETURNED, pus=99, pb_pil=9)
-    from_reports = rollup.Rows(MonthlyReport.objects.counted(), "rt", Count("pk"))
+    make_report("32.14.02.2002.001.001", datetime.date(2020, 1, 1), pus=3, iud_swasta=3, pb_iud=3)  # January only
+    make_report(RT1, datetime.date(2019, 12, 1), pus=30, pil_swasta=30, pb_pil=7)  # the year before
+    months = [datetime.date(2019, 12, 1)] + [datetime.date(2020, month, 1) for month in range(1, 13)]
     for code in ("32.14", "32.14.01", "32"):
-        assert rollup.counted_reports(code).unit_field == "desa"
-        assert rollup.rollup(rollup.counted_reports(code), code, NOV) == rollup.rollup(from_reports, code, NOV)
+        assert isinstance(rollup.counted_reports(code), rollup.DesaMonthRows)
+        for month in months:
+            from_reports = rollup.rollup(rollup.ReportRows(), code, month)
+            assert rollup.rollup(rollup.DesaMonthRows(), code, month) == from_reports, (code, month)
+        assert list(rollup.DesaMonthRows().per_month(code, months)) == list(rollup.ReportRows().per_month(code, months))
     recap = recap_for(Unit.objects.get(code="32.14"), NOV)
-    assert (recap["pus"], recap["reports"]["received"], recap["ppm"]["pb_ytd_total"]) == (104, 5, 5 + 5 + 10)
+    assert (recap["pus"], recap["reports"]["received"], recap["ppm"]["pb_ytd_total"]) == (104, 5, 5 + 5 + 10 + 3)
 
 
 def test_the_command_finds_a_wrong_row_and_rebuilds_the_table(tree):
@@ -130,10 +138,10 @@ def test_the_command_finds_a_wrong_row_and_rebuilds_the_table(tree):
         "2 baris jumlah desa per bulan tidak sama dengan laporan RT: 32.14.01.2001 2020-11, 32.14.01.2002 2020-11"
     )
     call_command("refresh_desa_months", stdout=out)
-    assert "2 baris jumlah desa per bulan dihitung ulang dari laporan RT." in out.getvalue()
+    assert "12 baris jumlah desa per bulan dihitung ulang dari laporan RT." in out.getvalue()
     call_command("refresh_desa_months", "--check", stdout=out, stderr=err)
     assert summary.desa_months_differences() == []
-    assert (desa_month(), desa_month("32.14.01.2002")) == ((1, 5, 0), None)
+    assert (desa_month(), desa_month("32.14.01.2002")) == ((1, 5, 0, 0), None)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -146,15 +154,15 @@ def test_two_writers_in_one_desa_racing_on_postgresql_are_both_counted(tree, mon
     for rt in (RT1, RT2):
         make_report(rt, NOV, status=ReportStatus.DRAFT, pus=5, pil_swasta=5)
     locked, release = threading.Event(), threading.Event()
-    sums = summary._sums
+    rows = summary._rows
 
     def held_with_the_lock(reports):
         if threading.current_thread().name == "first":
             locked.set()
             assert release.wait(30)
-        return sums(reports)
+        return rows(reports)
 
-    monkeypatch.setattr(summary, "_sums", held_with_the_lock)
+    monkeypatch.setattr(summary, "_rows", held_with_the_lock)
     errors = []
 
     def send(rt):
@@ -179,7 +187,7 @@ def test_two_writers_in_one_desa_racing_on_postgresql_are_both_counted(tree, mon
     first.join(30)
     second.join(30)
     assert errors == []
-    assert desa_month() == (3, 11, 0)
+    assert desa_month() == (3, 11, 0, 0)
 
 
 def _someone_waits_for_a_lock() -> bool:
