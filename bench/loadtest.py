@@ -39,6 +39,7 @@ from cadres.models import Role, User  # noqa: E402
 from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS  # noqa: E402
 from reports.models import MonthlyReport  # noqa: E402
 from reports.periods import current_period, period_str  # noqa: E402
+from reports.summary import desa_months_differences  # noqa: E402
 
 PREFIX = "lt_"
 PASSWORD = "uji-beban-2026"  # a throwaway cluster's accounts
@@ -157,7 +158,9 @@ def database_problems(period, before: dict[str, int], floor: int, ledger: Ledger
     problems += check_reports(before=before, after=after, rows_per_rt=rows_per_rt, history=history, ledger=ledger,
                               balance_fields=BALANCE_FIELDS, count_fields=COUNT_FIELDS)
     everything = {str(r): r.counts() for r in MonthlyReport.objects.exclude(period=period)}
-    return problems + unbalanced(everything, BALANCE_FIELDS)
+    # Concurrent submits and returns in one desa must leave its monthly sums equal to its reports.
+    sums = [f"{key}: the desa's monthly sums differ from its reports" for key in desa_months_differences()]
+    return problems + unbalanced(everything, BALANCE_FIELDS) + sums
 
 
 def machine() -> dict:

@@ -41,7 +41,7 @@ def subtree_q(code: str, field: str = "code") -> models.Q:
 
 class UnitQuerySet(models.QuerySet):
     def subtree(self, code):
-        """The unit with this code and every unit below it (one index range on the code)."""
+        """The unit with this code and every unit below it (one indexed query on the code)."""
         return self.filter(subtree_q(code))
 
     def at_level(self, level):
