@@ -86,7 +86,8 @@ def write_report(args, machine: dict, phases: dict, stats, ledger, problems: lis
         "- Afterwards, in the database: one report per RT and month; every report balances; for each RT, the "
         "accepted writes made the versions v+1, v+2, … without a gap or a double, the report is at the last one, "
         "holds the numbers of the last accepted save, and the history has one row per accepted write with "
-        "those numbers; no report changed without an accepted write.",
+        "those numbers; no report changed without an accepted write; each desa's monthly sums (what recaps above "
+        "desa read) equal its reports.",
         "",
     ]
     return "\n".join(lines)
