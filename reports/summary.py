@@ -35,8 +35,9 @@ def desa_of(rt_code: str) -> str:
 def desa_months_refresh(pairs) -> None:
     """Recomputes the rows of the desa and years of these (RT code, month) pairs from the
     counted reports: every year of the pairs for every desa of them, a superset that is just as
-    correct and keeps it at four queries however many pairs (an import's 100,000). A whole year,
-    because a month's PB counts in the PB so far of every later month of its year.
+    correct and keeps it at four statements however many pairs (an import's 100,000), plus one
+    INSERT per batch of rows. A whole year, because a month's PB counts in the PB so far of every
+    later month of its year.
 
     The desa units are locked first (PostgreSQL: FOR NO KEY UPDATE, in code order), so that two
     writers in one desa refresh its rows one after the other, each seeing the other's report;
