@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cadres import codes
+from cadres.admin_autocomplete import AutocompleteAdmin
 from cadres.models import Cadre, Couple, CoupleStatus, ExportLog, Institution, Role, Unit, User
 from cadres.models.wilayah import LEVEL_LABELS
 
@@ -89,7 +90,7 @@ class UnitAdmin(admin.ModelAdmin):
         return queryset, may_have_duplicates
 
 
-class CadreInline(admin.TabularInline):
+class CadreInline(AutocompleteAdmin, admin.TabularInline):
     model = Cadre
     extra = 1
     fields = ["name", "position", "phone", "since", "user"]
@@ -97,7 +98,7 @@ class CadreInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(AutocompleteAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "unit", "cadre_count"]
     list_filter = ["kind", InstitutionKecamatanFilter]
     search_fields = ["name", "unit__name", "unit__code"]
@@ -114,7 +115,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(admin.ModelAdmin):
+class CadreAdmin(AutocompleteAdmin, admin.ModelAdmin):
     list_display = ["name", "position", "institution", "phone", "since", "user"]
     list_filter = ["position", "institution__kind", CadreKecamatanFilter]
     search_fields = ["name", "phone", "institution__name", "institution__unit__name", "institution__unit__code"]
@@ -142,7 +143,7 @@ class UserCreationForm(RoleUnitsFormMixin, auth_forms.AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AutocompleteAdmin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ["username", "first_name", "last_name", "role", "unit_codes", "is_active"]
@@ -209,7 +210,7 @@ class CoupleKecamatanFilter(KecamatanFilter):
 
 
 @admin.register(Couple)
-class CoupleAdmin(SimpleHistoryAdmin):
+class CoupleAdmin(AutocompleteAdmin, SimpleHistoryAdmin):
     """The register for admins: search, and each couple's full change history (who and when)."""
 
     list_display = ["wife_name", "husband_name", "rt", "registered_on", "left_on"]

@@ -141,6 +141,26 @@ def test_the_unit_autocomplete_of_institutions_offers_only_desa_rw_and_rt(admin_
     ]
 
 
+@pytest.mark.parametrize("field", ["institution", "user"])
+def test_a_hand_made_id_in_an_autocomplete_field_is_refused_not_a_server_error(admin_client, imp, field):
+    valid = {"institution": str(Institution.objects.get(name="Mawar").pk), "user": "", "name": "Euis",
+             "phone": "0812", "position": "ketua", "since": "2020-01-01"}
+    response = admin_client.post("/admin/cadres/cadre/add/", valid | {field: "abc"})
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == [field]
+    assert Cadre.objects.filter(name="Euis").count() == 0
+
+
+def test_a_hand_made_id_in_an_inline_autocomplete_is_refused_not_a_server_error(admin_client, imp):
+    response = admin_client.post("/admin/cadres/institution/add/", {
+        "unit": "32.14.01.2002", "kind": "ppkbd", "name": "Kenanga",
+        "cadres-TOTAL_FORMS": "1", "cadres-INITIAL_FORMS": "0",
+        "cadres-0-name": "Euis", "cadres-0-position": "ketua", "cadres-0-user": "abc",
+    })
+    assert response.status_code == 200
+    assert not Institution.objects.filter(name="Kenanga").exists()
+
+
 def test_the_admin_adds_an_account_with_role_and_units(admin_client, imp):
     form = admin_client.get("/admin/cadres/user/add/").content.decode()
     assert re.search(r'<input type="checkbox" name="must_change_password"[^>]* checked>', form)
