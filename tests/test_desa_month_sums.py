@@ -8,6 +8,8 @@ import threading
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.contrib.admin.sites import site
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -18,6 +20,8 @@ from reports import rollup, summary
 from reports.models import DesaMonthSums, MonthlyReport, ReportStatus
 from reports.recap import recap_for
 from reports.workflow import report_reopen, report_return, report_save_draft, report_submit, report_verify
+from tests import fuzz_stats
+from tests.form_fuzz import fuzz
 from tests.report_factories import balanced_counts, make_report
 from tests.test_import_reports import HEADER, row, run
 from tests.test_import_wilayah import write_csv
@@ -123,6 +127,35 @@ def test_above_desa_the_recap_is_the_same_as_from_the_rt_reports(tree):
         assert list(rollup.DesaMonthRows().per_month(code, months)) == list(rollup.ReportRows().per_month(code, months))
     recap = recap_for(Unit.objects.get(code="32.14"), NOV)
     assert (recap["pus"], recap["reports"]["received"], recap["ppm"]["pb_ytd_total"]) == (104, 5, 5 + 5 + 10 + 3)
+
+
+FUZZ_RTS = [RT1, RT2, RT3, "32.14.01.2002.001.001", "32.14.02.2001.001.001"]
+FUZZ_MONTHS = [datetime.date(2019, 12, 1), datetime.date(2020, 1, 1), datetime.date(2020, 6, 1), OCT, NOV,
+               datetime.date(2020, 12, 1)]
+any_reports = st.lists(
+    st.tuples(st.sampled_from(FUZZ_RTS), st.sampled_from(FUZZ_MONTHS), st.sampled_from(list(ReportStatus)),
+              st.integers(0, 9), st.integers(0, 3)),
+    max_size=15, unique_by=lambda row: row[:2],
+)
+
+
+def test_for_any_reports_the_sums_give_the_same_recaps_as_the_reports(tree):
+    @fuzz(25)
+    @given(any_reports)
+    def check(rows):
+        fuzz_stats.generated_inputs += 1
+        MonthlyReport.objects.all().delete()
+        DesaMonthSums.objects.all().delete()
+        for rt, month, status, pus, pb in rows:
+            make_report(rt, month, status=status, pus=pus, pil_swasta=pus, pb_pil=pb)
+        assert summary.desa_months_differences() == []
+        for code in ("32", "32.14", "32.14.01"):
+            for month in FUZZ_MONTHS:
+                assert rollup.rollup(rollup.DesaMonthRows(), code, month) == rollup.rollup(rollup.ReportRows(), code, month)
+            trend = list(rollup.DesaMonthRows().per_month(code, FUZZ_MONTHS))
+            assert trend == list(rollup.ReportRows().per_month(code, FUZZ_MONTHS))
+
+    check()
 
 
 def test_the_command_finds_a_wrong_row_and_rebuilds_the_table(tree):
