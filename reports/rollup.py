@@ -21,6 +21,7 @@ from reports.models import DesaMonthSums, MonthlyReport, PpmTarget
 
 YTD_FIELDS = tuple(f"pb_ytd_{method}" for method in METHODS)
 
+
 @dataclass
 class Sums:
     """What a unit's recap is computed from: the month's counts, PB since January, coverage."""

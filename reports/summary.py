@@ -51,7 +51,8 @@ def desa_months_refresh(pairs) -> None:
     with transaction.atomic(savepoint=False):
         list(Unit.objects.select_for_update(no_key=True).filter(code__in=desas).order_by("code").values_list("pk"))
         DesaMonthSums.objects.filter(years, desa_id__in=desas).delete()
-        reports = MonthlyReport.objects.counted().filter(years, reduce(or_, (subtree_q(desa, "rt__code") for desa in desas)))
+        in_desas = reduce(or_, (subtree_q(desa, "rt__code") for desa in desas))
+        reports = MonthlyReport.objects.counted().filter(years, in_desas)
         DesaMonthSums.objects.bulk_create(_rows(reports), batch_size=_BATCH)
 
 
@@ -66,7 +67,8 @@ def desa_months_rebuild() -> int:
 def desa_months_differences() -> list[str]:
     """The (desa, month) rows of the table that differ from the counted reports, as
     "desa YYYY-MM" (empty when the table is right). For the command's --check and the tests."""
-    kept = {(row.pop("desa_id"), row.pop("period")): row for row in DesaMonthSums.objects.values("desa_id", "period", *FIELDS)}
+    kept = {(row.pop("desa_id"), row.pop("period")): row
+            for row in DesaMonthSums.objects.values("desa_id", "period", *FIELDS)}
     computed = {(row.desa_id, row.period): {name: getattr(row, name) for name in FIELDS}
                 for row in _rows(MonthlyReport.objects.counted())}
     return [f"{desa} {period:%Y-%m}" for desa, period in sorted(kept.keys() | computed.keys())

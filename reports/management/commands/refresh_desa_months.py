@@ -18,7 +18,8 @@ class Command(BaseCommand):
     help = "Hitung ulang jumlah laporan per desa per bulan (yang dibaca rekap di atas desa) dari laporan RT."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true", help="hanya periksa; keluar dengan status 1 bila ada yang beda")
+        parser.add_argument("--check", action="store_true",
+                            help="hanya periksa; keluar dengan status 1 bila ada yang beda")
 
     def handle(self, *args, check, **options):
         if not check:
