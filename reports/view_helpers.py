@@ -1,0 +1,46 @@
+"""What the report workflow's pages share: the page context of a unit and month, the RT in scope,
+the way back to the queue, and a safe `next` URL."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from cadres import codes, scope
+from reports import workflow
+from reports.deadlines import closed_period_for
+from reports.periods import period_label, period_str
+
+QUEUE_LEVELS = ("desa", "rw", "rt")  # above a desa the queue is a summary per desa
+
+
+def page_context(request, unit, period, **extra) -> dict:
+    return {
+        "unit": unit, "period": period_str(period), "period_date": period, "period_label": period_label(period),
+        "ancestors": [a for a in unit.ancestors() if scope.can_see(request.user, a.code)],
+        "closed": closed_period_for(unit.code, period),
+        "can_verify": request.user.role in workflow.VERIFIERS, **extra,
+    }
+
+
+def rt_for_reading(request, code, *, verifier=False):
+    unit = scope.unit_for_reading(request.user, code)
+    if verifier and request.user.role not in workflow.VERIFIERS:
+        raise PermissionDenied
+    if not unit.is_rt:
+        raise Http404
+    return unit
+
+
+def queue_url(request, code, period) -> str:
+    desa = next((c for c in codes.ancestors(code) + [code] if codes.level_of(c) == "desa"), code)
+    return reverse("verification_queue", args=[desa if scope.can_see(request.user, desa) else code, period_str(period)])
+
+
+def back(request, default: str) -> str:
+    url = request.POST.get("next") or request.GET.get("next")
+    # A path of ours only: `redirect` would take any other word for the name of a URL pattern.
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
+            url, {request.get_host()}, require_https=request.is_secure()):
+        return url
+    return default
