@@ -12,7 +12,7 @@ def test_the_login_page_is_in_indonesian(client, db):
 def test_a_user_logs_in_with_username_and_password(client, personas):
     response = client.post("/accounts/login/", {"username": "pkb", "password": PASSWORD})
     assert response.status_code == 302 and response.url == reverse("home")
-    assert "Desa/Kelurahan" in client.get("/").content.decode()
+    assert "Desa Wilayah 32.14.01.2001" in client.get("/").content.decode()
 
 
 def test_a_wrong_password_re_renders_the_form(client, personas):

@@ -71,7 +71,7 @@ class Unit(models.Model):
         verbose_name_plural = _("wilayah")
 
     def __str__(self):
-        return f"{self.level_label} {self.name} ({self.code})"
+        return f"{self.label} ({self.code})"
 
     @property
     def level(self):
@@ -79,9 +79,21 @@ class Unit(models.Model):
 
     @property
     def level_label(self):
-        if self.level == "desa" and self.code.split(".")[-1].startswith("1"):
-            return _("Kelurahan")
+        """The level word of this unit: Kota and Kelurahan where the code says so."""
+        segments = self.code.split(".")
+        if self.level == "desa":
+            return _("Kelurahan") if segments[-1].startswith("1") else _("Desa")
+        if self.level == "kabupaten":
+            return _("Kota") if segments[-1] >= "71" else _("Kabupaten")
         return LEVEL_LABELS[self.level]
+
+    @property
+    def label(self):
+        """The unit as people say it, the level word once: "Desa Campaka", "RT 001", "Kota Bandung"."""
+        word = str(self.level_label)
+        if self.name.lower().startswith(word.lower() + " ") or self.name.lower() == word.lower():
+            return self.name
+        return f"{word} {self.name}"
 
     @property
     def is_rt(self):
