@@ -108,3 +108,11 @@ def test_the_first_page_of_the_recap_pdf(demo, live_server, desktop, out_dir, tm
     assert image.size == A4_AT_100_DPI
     # Not a blank page: the letterhead and tables put dark pixels on it.
     assert image.convert("L").getextrema()[0] < 64
+
+
+@pytest.mark.parametrize("username", ["kader_rt", "kader", "pkb", "opd", "admin"])
+def test_each_roles_home_on_a_phone(demo, live_server, page, out_dir, username):
+    log_in(page, live_server, username)
+    assert page.locator("h1").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(page, out_dir / f"home-{username}-360.png", 360)
