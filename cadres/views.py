@@ -1,3 +1,5 @@
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -6,11 +8,26 @@ from django.shortcuts import render
 from cadres import scope
 from reports.periods import current_period, period_str
 
+WARN_AFTER_FAILURES = 3
+
 
 @login_required
 def home(request):
     units = scope.top_units(request.user)
     return render(request, "cadres/home.html", {"units": units, "period": period_str(current_period())})
+
+
+class Login(auth_views.LoginView):
+    """Django's login, which warns once a name has failed 3 times that a lockout is near."""
+
+    def form_invalid(self, form):
+        username = form.data.get("username", "")
+        failures = AxesProxyHandler.get_failures(self.request, credentials={"username": username})
+        left = settings.AXES_FAILURE_LIMIT - failures
+        context = self.get_context_data(form=form)
+        if failures >= WARN_AFTER_FAILURES and left > 0:
+            context["attempts_left"] = left
+        return self.render_to_response(context)
 
 
 class PasswordChange(auth_views.PasswordChangeView):

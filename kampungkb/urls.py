@@ -13,7 +13,7 @@ register_converter(PeriodConverter, "period")
 urlpatterns = [
     path("", cadres_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", cadres_views.Login.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", cadres_views.PasswordChange.as_view(), name="password_change"),
     path(

@@ -114,3 +114,18 @@ def test_pages_carry_a_strict_content_security_policy(client, personas):
     assert "frame-ancestors 'none'" in policy
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_login_warns_after_three_failures_how_many_tries_are_left(client, personas):
+    for attempt in range(1, 5):
+        body = client.post("/accounts/login/", {"username": "pkb", "password": "salah"}).content.decode()
+        if attempt < 3:
+            assert "percobaan lagi" not in body
+    assert "Sisa 1 percobaan lagi sebelum akun dikunci 15 menit" in body
+
+
+def test_every_page_offers_a_password_change_and_a_favicon(client, personas):
+    client.force_login(personas["kader"].user)
+    body = client.get("/").content.decode()
+    assert reverse("password_change") in body and "Ganti kata sandi" in body
+    assert 'rel="icon" href="/static/favicon.svg"' in body
