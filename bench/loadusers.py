@@ -129,7 +129,25 @@ class Kader(VirtualUser):
         except RequestFailed:
             self.ledger.unknown(self.rt)
             raise
+        if kind == "submit" and answer.status == 302:
+            return self.confirm_send(answer, int(form["version"]), counts)
         self.judge(kind, answer, int(form["version"]), counts, self.session)
+
+    def confirm_send(self, answer, version: int, counts: dict):
+        """"Kirim" saved the numbers as the draft and shows their totals; the cadre confirms there."""
+        made = version + 1 if version else 1
+        self.ledger.accepted(Write(self.rt, made, "draft", self.session.label, counts))
+        page = Page(self.session.get("send page", answer.path_of_location()).body)
+        form = page.form(css_class="send-form")
+        if form is None or form.get("version") != str(made):
+            self.stats.error("submit", f"{self.rt}: no confirmation form at version {made}")
+            return
+        try:
+            sent = self.session.post("submit", answer.path_of_location(), form, expect=(302,))
+        except RequestFailed:
+            self.ledger.unknown(self.rt)
+            raise
+        self.judge("submit", sent, made, counts, self.session)
 
     def save_twice(self, page_a: Page, form_a: dict):
         """The second session opens the form too, at the same version; then both save at once."""

@@ -98,11 +98,19 @@ class MonthlyReportForm(forms.Form):
         for field in COUNT_FIELDS:
             self.fields[reason_name(field)] = reason_input(field)
 
+    @property
+    def sending(self) -> bool:
+        """The cadre pressed "Kirim": a draft saves whatever its state; sending needs the
+        balance and a reason for every number that differs from the register."""
+        return self.data.get("action") == "submit"
+
     def clean(self):
         cleaned = super().clean()
+        if not self.sending:
+            return cleaned
         counts = {field: cleaned.get(field) for field in COUNT_FIELDS}
-        if None not in counts.values() and self.data.get("action") == "submit":
-            message = balance_error(counts)  # a draft may be saved before it balances
+        if None not in counts.values():
+            message = balance_error(counts)
             if message:
                 self.add_error(None, message)
         for field in self.differing():

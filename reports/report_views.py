@@ -1,28 +1,29 @@
-"""The cadre's monthly report form of an RT (and, above an RT, the list of its RTs' reports).
+"""The cadre's monthly report of an RT (and, above an RT, the list of its RTs' reports).
 
-Reads are for everyone in scope (outsiders get a 404); writes are refused with a 403 to those who
-may not make them. The rules themselves live in `reports.workflow`; these views get the unit,
+A draft always saves, whatever its state; "Samakan dengan register" fills the register's numbers
+into the form; "Kirim" saves the draft and shows its totals on a confirmation page, whose button
+sends it. Reads are for everyone in scope (outsiders get a 404); writes are refused with a 403
+to those who may not make them. The rules live in `reports.workflow`; these views get the unit,
 call, and render.
 """
-
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy as _lazy
+from django.utils.translation import gettext as _
 
 from cadres import scope
 from reports import queue, workflow
-from reports.deadlines import deadline, is_on_time
-from reports.forms import METHOD_LABELS, MonthlyReportForm, count_label, reason_name
-from reports.indicators import BALANCE_FIELDS, METHODS, NON_USERS, PB_FIELDS, PLACES
+from reports.deadlines import is_on_time
+from reports.forms import MonthlyReportForm, VersionForm, reason_name
+from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, summarize
 from reports.models import MonthlyReport
 from reports.periods import add_months, period_str
 from reports.register_month import rt_counts
-from reports.view_helpers import QUEUE_LEVELS, page_context, queue_url
+from reports.report_page import BALANCE_WORDS, COMPARED_PARTS, balance_state, due_state, months_around, report_table
+from reports.view_helpers import QUEUE_LEVELS, page_context, queue_url, rt_for_reading
 
 
 def _register(unit, period) -> dict | None:
@@ -42,6 +43,11 @@ def _editable(user, unit, period, report, closed) -> bool:
             and (report is None or report.status in workflow.EDITABLE))
 
 
+def _existing(unit, period):
+    return MonthlyReport.objects.filter(rt=unit, period=period).select_related(
+        "submitted_by", "verified_by", "returned_by").first()
+
+
 @login_required
 def report(request, code, period):
     unit = scope.unit_for_reading(request.user, code)
@@ -49,28 +55,28 @@ def report(request, code, period):
         return _report_list(request, unit, period)
     if request.method == "POST" and not scope.can_write(request.user, code):
         raise PermissionDenied
-    existing = MonthlyReport.objects.filter(rt=unit, period=period).select_related(
-        "submitted_by", "verified_by", "returned_by").first()
-    register = _register(unit, period)
-    due = deadline(period) - datetime.timedelta(days=1)
-    context = page_context(request, unit, period, report=existing, register=register, due=due.date())
+    existing = _existing(unit, period)
+    context = page_context(request, unit, period, report=existing, register=_register(unit, period),
+                           due=due_state(period, existing), months=months_around(period))
     if request.method == "POST":
         return _report_post(request, context)
     if _editable(request.user, unit, period, existing, context["closed"]):
-        context["form"] = MonthlyReportForm(initial=_initial(existing, register), register=register)
+        context["form"] = MonthlyReportForm(initial=_initial(existing, context["register"]),
+                                            register=context["register"])
     return _render_report(request, context)
 
 
 def _report_post(request, context):
     unit, period, register = context["unit"], context["period_date"], context["register"]
+    if request.POST.get("action") == "register" and register is not None:
+        return _with_register_numbers(request, context)
     form = MonthlyReportForm(request.POST, register=register)
     status = 200
     if form.is_valid():
-        submit = request.POST.get("action") == "submit"
-        write = workflow.report_submit if submit else workflow.report_save_draft
         try:
-            saved = write(rt=unit, period=period, counts=form.counts(), corrections=form.corrections(),
-                          version=form.cleaned_data["version"], by=request.user)
+            saved = workflow.report_save_draft(rt=unit, period=period, counts=form.counts(),
+                                               corrections=form.corrections(),
+                                               version=form.cleaned_data["version"], by=request.user)
         except workflow.StaleReport as stale:
             # Their input stays; the version becomes the one saved now, so that saving again
             # after reading the message is a deliberate overwrite, not another refusal.
@@ -83,11 +89,23 @@ def _report_post(request, context):
         except workflow.WorkflowError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Laporan dikirim ke PKB/PLKB.") if submit
-                             else _("Draf disimpan (versi %(version)s).") % {"version": saved.version})
+            if form.sending:
+                return redirect("report_send", code=unit.code, period=period_str(period))
+            messages.success(request, _("Draf disimpan (versi %(version)s).") % {"version": saved.version})
             return redirect("report", code=unit.code, period=period_str(period))
     context["form"] = form
     return _render_report(request, context, status=status)
+
+
+def _with_register_numbers(request, context):
+    """The form again with the register's numbers in every count (the version as posted): nothing
+    is saved until the cadre saves or sends."""
+    register = context["register"]
+    version = request.POST.get("version") or "0"
+    data = {field: register.get(field, 0) for field in COUNT_FIELDS}
+    context["form"] = MonthlyReportForm(initial={**data, "version": version}, register=register)
+    context["synced"] = True
+    return _render_report(request, context)
 
 
 def _render_report(request, context, status=200):
@@ -100,44 +118,38 @@ def _render_report(request, context, status=200):
         context["history"] = report.history.select_related("history_user").order_by("-history_date", "-history_id")[:30]
         context["on_time"] = is_on_time(report)
     if form is not None:
-        context["balance"] = balance_state(form.entered())
+        context["balance"] = balance_state(form.entered(), context["register"])
         context["sections"] = form.sections()
         context["form_data"] = {"pus": "pus", "balance": list(BALANCE_FIELDS), "register": context["register"],
-                                "words": BALANCE_WORDS}
+                                "words": BALANCE_WORDS, "parts": COMPARED_PARTS}
     context["queue_url"] = queue_url(request, context["unit"].code, context["period_date"])
     return render(request, "reports/workflow/report.html", context, status=status)
 
 
-BALANCE_WORDS = {"balanced": _lazy("seimbang"), "short": _lazy("kurang"), "over": _lazy("lebih"),
-                 "no_pus": _lazy("isi PUS dulu"), "sum": _lazy("PA + hamil + IAS + IAT + TIAL")}
-
-
-def balance_state(entered: dict) -> dict:
-    """What the balance line says before any script runs: `seimbang`, `kurang 2`, `lebih 3`."""
-    pus = entered.get("pus")
-    total = sum(entered.get(field) or 0 for field in BALANCE_FIELDS)
-    if pus is None:
-        return {"ok": False, "text": str(BALANCE_WORDS["no_pus"]), "pus": None, "total": total}
-    diff = total - pus
-    if diff == 0:
-        text = str(BALANCE_WORDS["balanced"])
-    else:
-        text = "%s %s" % (BALANCE_WORDS["short" if diff < 0 else "over"], abs(diff))
-    return {"ok": diff == 0, "text": text, "pus": pus, "total": total}
-
-
-def report_table(report: MonthlyReport) -> dict:
-    """The report's numbers as the read-only page shows them, with the corrections' reasons."""
-    values = report.counts()
-    return {
-        "pus": [(count_label(field), values[field]) for field in ("pus",) + NON_USERS],
-        "pa": [(METHOD_LABELS[method], [values[f"{method}_{place}"] for place in PLACES]) for method in METHODS],
-        "pb": [(count_label(field), values[field]) for field in PB_FIELDS],
-        "corrections": [
-            (count_label(field), note.get("register"), values.get(field), note.get("reason"))
-            for field, note in report.corrections.items() if field in values
-        ],
-    }
+@login_required
+def report_send(request, code, period):
+    """The saved draft's totals, and the button that sends it."""
+    unit = rt_for_reading(request, code)
+    if not scope.can_write(request.user, code):
+        raise PermissionDenied
+    report = _existing(unit, period)
+    if request.method == "POST":
+        form = VersionForm(request.POST)
+        try:
+            if report is None or not form.is_valid() or form.cleaned_data["version"] is None:
+                raise workflow.WorkflowError(_("Versi laporan tidak sah: muat ulang halaman."))
+            workflow.report_send(rt=unit, period=period, version=form.cleaned_data["version"], by=request.user)
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect("report", code=code, period=period_str(period))
+        messages.success(request, _("Laporan dikirim ke PKB/PLKB."))
+        return redirect("report", code=code, period=period_str(period))
+    context = page_context(request, unit, period, report=report)
+    if report is not None:
+        context["sendable"] = report.status in workflow.EDITABLE
+        context["problems"] = workflow.send_problems(report)
+        context["figures"] = summarize(report.counts())
+    return render(request, "reports/workflow/send.html", context)
 
 
 def _report_list(request, unit, period):
@@ -147,5 +159,3 @@ def _report_list(request, unit, period):
     else:
         context["children"] = unit.children.all()
     return render(request, "reports/workflow/report_list.html", context)
-
-

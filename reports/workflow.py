@@ -191,6 +191,41 @@ def report_submit(*, rt: Unit, period: datetime.date, counts: dict, corrections:
     for the cadre."""
     report = _write(rt=rt, period=period, counts=counts, corrections=corrections, version=version, by=by,
                     balanced=True)
+    return _mark_sent(report, by)
+
+
+def send_problems(report: MonthlyReport) -> list[str]:
+    """Why a saved draft cannot be sent yet: the balance, and differences from the register
+    without a reason. Empty when it can be sent."""
+    problems = []
+    message = balance_error(report.counts())
+    if message:
+        problems.append(message)
+    unexplained = [field for field, note in report.corrections.items() if not str(note.get("reason", "")).strip()]
+    if unexplained:
+        labels = ", ".join(str(MonthlyReport._meta.get_field(field).verbose_name) for field in unexplained)
+        problems.append(_("Tulis alasan angka yang berbeda dari register: %(fields)s.") % {"fields": labels})
+    return problems
+
+
+@transaction.atomic
+def report_send(*, rt: Unit, period: datetime.date, version: int, by) -> MonthlyReport:
+    """Sends the saved draft (or returned report) as it stands, after the cadre has seen its
+    totals: it must balance and every difference from the register must have a reason."""
+    report = _claim(rt.code, period, version)
+    if report is None:
+        raise WorkflowError(_("Belum ada draf untuk dikirim: simpan isian laporan dulu."))
+    _check_writer(by, rt.code)
+    check_period_open(rt.code, period)
+    check_month_started(period)
+    _check_status(report, EDITABLE, _("dikirim lagi"))
+    problems = send_problems(report)
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    return _mark_sent(report, by)
+
+
+def _mark_sent(report: MonthlyReport, by) -> MonthlyReport:
     now = timezone.now()
     report.status, report.submitted_at, report.submitted_by = ReportStatus.SUBMITTED, now, by
     report.first_submitted_at = report.first_submitted_at or now

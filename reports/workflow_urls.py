@@ -7,6 +7,7 @@ from reports import activity_views, report_views, verify_views
 
 urlpatterns = [
     path("laporan/<code:code>/<period:period>/", report_views.report, name="report"),
+    path("laporan/<code:code>/<period:period>/kirim/", report_views.report_send, name="report_send"),
     path("laporan/<code:code>/<period:period>/verifikasi/", verify_views.report_verify, name="report_verify"),
     path("laporan/<code:code>/<period:period>/kembalikan/", verify_views.report_return, name="report_return"),
     path("laporan/<code:code>/<period:period>/buka/", verify_views.report_reopen, name="report_reopen"),

@@ -97,14 +97,34 @@ def test_an_unbalanced_report_is_not_sent_saying_by_how_much(kader):
     assert response.context["form"].non_field_errors() == [
         "Jumlah tidak seimbang: PUS 10, tetapi PA + hamil + IAS + IAT + TIAL = 8 (kurang 2)."
     ]
-    assert response.context["balance"] == {"ok": False, "text": "kurang 2", "pus": 10, "total": 8}
+    assert response.context["balance"] == {"ok": False, "text": "kurang 2", "pus": 10, "total": 8, "where": []}
     assert "kurang 2" in response.content.decode()
     assert MonthlyReport.objects.count() == 0
 
 
-def test_a_number_changed_from_the_register_needs_a_reason(kader, register):
+def test_a_draft_differing_from_the_register_saves_without_reasons(kader, register):
     changed = {**REGISTER, "pus": 5, "hamil": 1}
     response = kader.post(URL, report_post(0, **changed))
+    assert response.status_code == 302
+    assert MonthlyReport.objects.get().corrections == {
+        "pus": {"register": 4, "reason": ""}, "hamil": {"register": 0, "reason": ""},
+    }
+
+
+def test_an_unbalanced_draft_differing_from_the_register_saves_too(kader, register):
+    data = report_post(0, **REGISTER)
+    data["pil_swasta"] = "7"
+    assert kader.post(URL, data).status_code == 302
+    report = MonthlyReport.objects.get()
+    assert (report.status, report.pil_swasta, report.pus) == ("draft", 7, 4)
+    page = kader.get(URL)
+    assert page.context["balance"]["text"] == "lebih 6"
+    assert page.context["balance"]["where"] == ["PA 9 (register 3)"]
+
+
+def test_sending_a_number_changed_from_the_register_needs_a_reason(kader, register):
+    changed = {**REGISTER, "pus": 5, "hamil": 1}
+    response = kader.post(URL, report_post(0, action="submit", **changed))
     assert response.context["form"].errors == {
         "alasan_pus": ["PUS berbeda dari register (4): tulis alasannya singkat."],
         "alasan_hamil": ["Hamil berbeda dari register (0): tulis alasannya singkat."],
@@ -112,15 +132,52 @@ def test_a_number_changed_from_the_register_needs_a_reason(kader, register):
     body = response.content.decode()
     # The reason inputs of the changed numbers show; the others stay hidden until needed.
     assert re.search(r'data-reason-wrap="pus"\s*>', body) and 'data-reason-wrap="iat" hidden' in body
-    saved = kader.post(URL, report_post(0, reasons={"pus": "istri hamil baru", "hamil": "ikut suami"}, **changed))
-    assert saved.status_code == 302
+    assert MonthlyReport.objects.count() == 0
+    saved = kader.post(URL, report_post(0, action="submit", reasons={"pus": "istri hamil baru", "hamil": "ikut suami"},
+                                        **changed))
+    assert saved.status_code == 302 and saved.url == f"/laporan/{RT}/2020-11/kirim/"
     assert MonthlyReport.objects.get().corrections == {
         "pus": {"register": 4, "reason": "istri hamil baru"}, "hamil": {"register": 0, "reason": "ikut suami"},
     }
 
 
+def test_samakan_dengan_register_fills_the_register_numbers_without_saving(kader, register):
+    data = report_post(0, action="register", pus=9, pil_swasta=9)
+    response = kader.post(URL, data)
+    assert response.status_code == 200 and response.context["synced"]
+    assert values(response) == {**dict.fromkeys(COUNT_FIELDS, 0), **REGISTER}
+    assert MonthlyReport.objects.count() == 0
+
+
+def test_sending_asks_first_with_the_totals_and_only_the_confirmation_locks(kader, register):
+    answer = kader.post(URL, report_post(0, action="submit", **REGISTER))
+    assert answer.status_code == 302 and answer.url == f"/laporan/{RT}/2020-11/kirim/"
+    report = MonthlyReport.objects.get()
+    assert (report.status, report.version) == ("draft", 1)
+    confirm = kader.get(answer.url)
+    assert confirm.context["figures"]["pus"] == 4 and confirm.context["figures"]["pa"] == 3
+    assert confirm.context["figures"]["mkjp"] == 1 and confirm.context["figures"]["pb"] == 1
+    assert confirm.context["problems"] == []
+    assert "Ya, kirim laporan" in confirm.content.decode()
+    assert kader.post(answer.url, {"version": "1"}).status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.submitted_by.username, report.version) == ("submitted", "kader", 2)
+
+
+def test_an_unbalanced_draft_cannot_be_sent_from_the_confirmation_page(kader, register):
+    data = report_post(0, **REGISTER)
+    data["pil_swasta"] = "7"
+    kader.post(URL, data)
+    confirm = kader.get(f"/laporan/{RT}/2020-11/kirim/")
+    assert confirm.context["problems"][0].startswith("Jumlah tidak seimbang: PUS 4")
+    assert "Ya, kirim laporan" not in confirm.content.decode()
+    kader.post(f"/laporan/{RT}/2020-11/kirim/", {"version": "1"})
+    assert MonthlyReport.objects.get().status == "draft"
+
+
 def test_submitting_locks_the_report_for_the_cadre(kader, register):
     assert kader.post(URL, report_post(0, action="submit", **REGISTER)).status_code == 302
+    assert kader.post(f"/laporan/{RT}/2020-11/kirim/", {"version": "1"}).status_code == 302
     report = MonthlyReport.objects.get()
     assert (report.status, report.submitted_by.username) == ("submitted", "kader")
     page = kader.get(URL)
@@ -193,5 +250,5 @@ def test_above_an_rt_the_page_lists_the_rts_with_their_status(kader, personas, c
 
 
 def test_the_page_says_the_deadline_and_a_month_not_begun_has_no_form(kader):
-    assert "kirim paling lambat 3 Desember 2020" in kader.get(URL).content.decode()
+    assert "batas kirim 3 Desember 2020" in kader.get(URL).content.decode()
     assert "form" not in kader.get(f"/laporan/{RT}/2999-01/").context

@@ -19,7 +19,7 @@ PERSONAL = {"home", "password_change", "password_change_done"}
 # Pages that only answer POST.
 POST_ONLY = {"logout"}
 # Scoped pages that change something: readers who may not write (the OPD) get 403 inside.
-WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave"}
+WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave", "report_send"}
 # Scoped pages only some roles may open, even inside their scope: the others get 403 there.
 ROLE_PAGES = {name: {"pkb", "admin"} for name in ("report_verify", "report_verify_all", "report_return", "report_reopen")}
 # Register rows are personal data: the OPD, who works with recaps, may not download them.
@@ -27,7 +27,7 @@ ROLE_PAGES["register_xlsx"] = {"kader", "pkb", "admin", "outsider"}
 # PPM targets are set by the OPD of the kabupaten (or an admin); everyone reads campaigns.
 ROLE_PAGES["targets"] = {"opd", "admin"}
 # Scoped pages whose <code> must be an RT: sampled with the first RT under the persona's unit.
-RT_PAGES = {"couple_add", "report", "report_verify", "report_return", "report_reopen"}
+RT_PAGES = {"couple_add", "report", "report_send", "report_verify", "report_return", "report_reopen"}
 # URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit.
 SCOPED_KWARGS = {"code", "pk"}
 PERIOD = "2020-11"

@@ -1,8 +1,10 @@
 /* The monthly report form, live: the balance line (PUS = PA + hamil + IAS + IAT + TIAL) says
-   "seimbang", "kurang 2" or "lebih 3" as the cadre types, and a count's reason input shows when
+   "seimbang", "kurang 2" or "lebih 3" as the cadre types — and, when it is off, which parts
+   differ from the register ("PA 20 (register 24)") — and a count's reason input shows when
    the count differs from the register. The server checks both again; without this script the
    page still works (the server shows the same line and asks for missing reasons). Data comes
-   from the json_script element #report-form-data: {pus, balance: [fields], register, words}. */
+   from the json_script element #report-form-data: {pus, balance: [fields], register, words,
+   parts: [[name, [fields]]]}. */
 (function () {
   "use strict";
   var form = document.querySelector("form.report-form");
@@ -39,8 +41,27 @@
     box.querySelector(".balance-text").textContent = text;
     box.querySelector(".balance-pus").textContent = pus === null || isNaN(pus) ? "—" : String(pus);
     box.querySelector(".balance-total").textContent = String(total);
-    box.classList.toggle("alert-success", balanced);
-    box.classList.toggle("alert-warning", !balanced);
+    box.classList.toggle("text-success", balanced);
+    box.classList.toggle("text-danger", !balanced);
+    showWhere(balanced || pus === null || isNaN(pus));
+  }
+
+  function showWhere(hide) {
+    var where = box.querySelector(".balance-where");
+    if (!where || !data.register) return;
+    var differing = [];
+    data.parts.forEach(function (part) {
+      var mine = 0;
+      var theirs = 0;
+      part[1].forEach(function (name) {
+        var value = count(name);
+        if (value !== null && !isNaN(value)) mine += value;
+        theirs += data.register[name] || 0;
+      });
+      if (mine !== theirs) differing.push(part[0] + " " + mine + " (" + data.words.register + " " + theirs + ")");
+    });
+    where.querySelector(".balance-where-list").textContent = differing.join(", ");
+    where.hidden = hide || differing.length === 0;
   }
 
   function showReason(name) {

@@ -45,7 +45,8 @@ def switch(login, live_server, page):
     logout button, the first submit button on the page, when someone is logged in)."""
 
     def switch_to(user):
-        if page.get_by_role("button", name="Keluar").count():
+        if page.locator(".account-menu").count():
+            page.locator(".account-menu summary").click()
             page.get_by_role("button", name="Keluar").click()
             page.wait_for_url(f"{live_server.url}/accounts/login/")
         login(user)
@@ -82,6 +83,8 @@ def kader_fills_saves_and_sends(page, url, recap):
     expect(page.locator(MESSAGE)).to_have_text("Draf disimpan (versi 1).")
     assert recap() == NOTHING
     page.click("button[value=submit]")
+    expect(page.locator(".send-summary")).to_be_visible()
+    page.get_by_role("button", name="Ya, kirim laporan").click()
     expect(page.locator(MESSAGE)).to_have_text("Laporan dikirim ke PKB/PLKB.")
     expect(page.locator("form.report-form")).to_have_count(0)
     expect(page.locator(".report-status [data-status]")).to_have_text("Dikirim")
@@ -111,6 +114,8 @@ def kader_fixes_and_resends(page, url):
     expect(page.locator("[data-reason-wrap=hamil]")).to_be_hidden()
     page.fill("input[name=alasan_ias]", "ingin anak segera")
     page.click("button[value=submit]")
+    expect(page.locator(".send-summary")).to_be_visible()
+    page.get_by_role("button", name="Ya, kirim laporan").click()
     expect(page.locator(MESSAGE)).to_have_text("Laporan dikirim ke PKB/PLKB.")
 
 

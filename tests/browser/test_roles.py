@@ -115,6 +115,8 @@ def test_a_kader_keeps_the_register_and_sends_the_months_report(personas, login,
     expect(page.locator(MESSAGE)).to_have_text("Draf disimpan (versi 1).")
     expect(page.locator(".report-status [data-status]")).to_have_text("Draf")
     page.click("button[value=submit]")
+    expect(page.locator(".send-summary")).to_be_visible()
+    page.get_by_role("button", name="Ya, kirim laporan").click()
     expect(page.locator(MESSAGE)).to_have_text("Laporan dikirim ke PKB/PLKB.")
 
     # Sent: locked, read-only, its numbers on the page.
@@ -226,6 +228,7 @@ def test_an_admin_adds_an_rt_searches_cadres_and_reads_the_export_log(personas, 
     fits_the_phone(page)
 
     page.set_viewport_size(DESKTOP)  # the Django admin is made for a desktop
+    page.locator(".account-menu summary").click()
     page.get_by_role("link", name="Admin").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     expect(page.locator("body")).to_contain_text("Pengaturan wilayah, IMP, kader dan akun")
