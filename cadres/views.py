@@ -1,20 +1,10 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
-from cadres import scope
-from reports.periods import current_period, period_str
-
 WARN_AFTER_FAILURES = 3
-
-
-@login_required
-def home(request):
-    units = scope.top_units(request.user)
-    return render(request, "cadres/home.html", {"units": units, "period": period_str(current_period())})
 
 
 class Login(auth_views.LoginView):

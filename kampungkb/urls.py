@@ -5,13 +5,14 @@ from django.urls import include, path, register_converter
 from cadres import views as cadres_views
 from cadres.converters import UnitCodeConverter
 from kampungkb import views
+from reports import home_views
 from reports.periods import PeriodConverter
 
 register_converter(UnitCodeConverter, "code")
 register_converter(PeriodConverter, "period")
 
 urlpatterns = [
-    path("", cadres_views.home, name="home"),
+    path("", home_views.home_page, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", cadres_views.Login.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

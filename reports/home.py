@@ -1,0 +1,160 @@
+"""The numbers of each role's home page: the day's task, in a constant number of queries.
+
+- A cadre of an RT: the report to do now (last month's while it is not sent, else this month's),
+  its state and deadline, the last months' states, and the register's PUS today.
+- A cadre of a desa or RW (PPKBD, Sub-PPKBD): the month's report of every RT, grouped by RW.
+- A PKB: per unit, the reports waiting to be verified and how many of them are flagged.
+- The OPD and admins: per unit, the month's coverage and what is left before closing it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+
+from cadres import codes
+from cadres.models import Couple, Unit, subtree_q
+from reports import queue
+from reports.deadlines import deadline
+from reports.models import MonthlyReport, ReportStatus
+from reports.periods import add_months, current_period
+from reports.report_page import due_state
+
+SENT = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
+MONTHS_SHOWN = 4
+
+
+def task_period(report_last_month: MonthlyReport | None, today: datetime.date | None = None) -> datetime.date:
+    """The month a cadre works on now: last month's report while it is not sent, then this month's."""
+    last_month = current_period() if today is None else add_months(today.replace(day=1), -1)
+    if report_last_month is not None and report_last_month.status in SENT:
+        return add_months(last_month, 1)
+    return last_month
+
+
+@dataclass
+class RtTask:
+    rt: Unit
+    period: datetime.date
+    report: MonthlyReport | None
+    due: dict
+    months: list[tuple[datetime.date, str]]  # (month, status or "missing"), newest first
+    pus: int = 0
+
+
+def rt_tasks(rts: list[Unit]) -> list[RtTask]:
+    """The task of each RT a cadre keeps (two queries whatever the number of RTs)."""
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    months = [add_months(this_month, -i) for i in range(MONTHS_SHOWN)]
+    codes_ = [rt.code for rt in rts]
+    reports = {(r.rt_id, r.period): r for r in MonthlyReport.objects.filter(
+        rt_id__in=codes_, period__in=months).select_related("returned_by")}
+    pus = dict(Couple.objects.pus_on(today).filter(rt_id__in=codes_).values("rt_id")
+               .annotate(n=Count("pk")).values_list("rt_id", "n").order_by())
+    tasks = []
+    for rt in rts:
+        period = task_period(reports.get((rt.code, months[1])), today)
+        report = reports.get((rt.code, period))
+        states = [(month, reports[(rt.code, month)].status if (rt.code, month) in reports else queue.MISSING)
+                  for month in months]
+        tasks.append(RtTask(rt, period, report, due_state(period, report, today), states, pus.get(rt.code, 0)))
+    return tasks
+
+
+@dataclass
+class RwGroup:
+    rw: Unit | None
+    rows: list[queue.QueueRow] = field(default_factory=list)
+
+
+def rts_by_rw(code: str, period: datetime.date) -> list[RwGroup]:
+    """The month's report of every RT below a desa or RW, grouped under their RW (four queries)."""
+    rows = queue.rt_rows(code, period)
+    rws = {unit.code: unit for unit in Unit.objects.subtree(code).at_level("rw")}
+    return [RwGroup(rws.get(rw_code), list(group))
+            for rw_code, group in groupby(rows, key=lambda row: codes.parent_code(row.rt.code))]
+
+
+@dataclass
+class Waiting:
+    unit: Unit
+    waiting: int = 0
+    flagged: int = 0
+
+
+def waiting_per_unit(units: list[Unit], period: datetime.date) -> list[Waiting]:
+    """Per unit, the month's reports sent and waiting for verification, and how many of those are
+    flagged (two queries: the month's sent reports and the month before of those RTs)."""
+    if not units:
+        return []
+    in_units = Q()
+    for unit in units:
+        in_units |= subtree_q(unit.code, "rt__code")
+    submitted = list(MonthlyReport.objects.filter(in_units, period=period, status=ReportStatus.SUBMITTED))
+    previous = {r.rt_id: r for r in MonthlyReport.objects.filter(
+        rt_id__in=[r.rt_id for r in submitted], period=add_months(period, -1))}
+    rows = {unit.code: Waiting(unit) for unit in units}
+    for report in submitted:
+        row = next(rows[code] for code in rows if codes.in_subtree(report.rt_id, code))
+        row.waiting += 1
+        row.flagged += bool(queue.flags_for(report, previous.get(report.rt_id)))
+    return list(rows.values())
+
+
+@dataclass
+class Coverage:
+    unit: Unit
+    expected: int = 0
+    counts: dict = field(default_factory=dict)
+    on_time: int = 0
+
+    @property
+    def received(self) -> int:
+        return sum(self.counts.get(status, 0) for status in SENT)
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.received
+
+    @property
+    def unsent(self) -> int:
+        """Of the missing, the RTs whose report is a draft or was returned."""
+        return self.counts.get(ReportStatus.DRAFT, 0) + self.counts.get(ReportStatus.RETURNED, 0)
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get(ReportStatus.SUBMITTED, 0)
+
+    @property
+    def verified(self) -> int:
+        return self.counts.get(ReportStatus.VERIFIED, 0)
+
+
+def coverage_per_unit(units: list[Unit], period: datetime.date) -> list[Coverage]:
+    """Per unit, RTs expected and the month's reports by status and on time (two queries per
+    level among the units: one for the RTs, one for the reports)."""
+    rows = {unit.code: Coverage(unit) for unit in units}
+    for length in sorted({len(code) for code in rows}):
+        same = [code for code in rows if len(code) == length]
+        units_q, reports_q = Q(), Q()
+        for code in same:
+            units_q |= subtree_q(code)
+            reports_q |= subtree_q(code, "rt__code")
+        for row in (Unit.objects.filter(units_q).at_level("rt").values(top=Substr("code", 1, length))
+                    .annotate(n=Count("code")).order_by()):
+            rows[row["top"]].expected = row["n"]
+        reports = (MonthlyReport.objects.filter(reports_q, period=period)
+                   .alias(sent=Coalesce("first_submitted_at", "submitted_at"))
+                   .values("status", top=Substr("rt_id", 1, length))
+                   .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(sent__lt=deadline(period))))
+                   .order_by())
+        for row in reports:
+            coverage = rows[row["top"]]
+            coverage.counts[row["status"]] = row["n"]
+            if row["status"] in SENT:
+                coverage.on_time += row["on_time"]
+    return list(rows.values())

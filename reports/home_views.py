@@ -1,0 +1,25 @@
+"""The home page: the day's task of each role (the numbers come from `reports.home`)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from cadres import scope
+from cadres.models import Role
+from reports import home
+from reports.periods import current_period, period_label, period_str
+
+
+@login_required
+def home_page(request):
+    units = list(scope.top_units(request.user))
+    period = current_period()
+    context = {"units": units, "period": period_str(period), "period_label": period_label(period)}
+    if request.user.role == Role.KADER:
+        context["rt_tasks"] = home.rt_tasks([unit for unit in units if unit.is_rt])
+        context["areas"] = [(unit, home.rts_by_rw(unit.code, period)) for unit in units if not unit.is_rt]
+    elif request.user.role == Role.PKB:
+        context["waiting"] = sorted(home.waiting_per_unit(units, period), key=lambda row: (-row.flagged, -row.waiting))
+        context["coverage"] = home.coverage_per_unit(units, period)
+    else:
+        context["coverage"] = home.coverage_per_unit(units, period)
+    return render(request, "reports/home/home.html", context)
