@@ -16,7 +16,7 @@ def field_name(method: str, code: str) -> str:
 
 def target_input(method: str, unit) -> forms.IntegerField:
     label = _("Target %(method)s %(unit)s") % {"method": METHOD_LABELS[method], "unit": unit_title(unit.code, unit.name)}
-    return forms.IntegerField(
+    field = forms.IntegerField(
         label=label, min_value=0, max_value=MAX_TARGET,
         error_messages={
             "required": _("%(label)s wajib diisi (tulis 0 bila tidak ada).") % {"label": label},
@@ -24,8 +24,11 @@ def target_input(method: str, unit) -> forms.IntegerField:
             "min_value": _("%(label)s tidak boleh kurang dari 0.") % {"label": label},
             "max_value": _("%(label)s terlalu besar (paling banyak 9.999.999).") % {"label": label},
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "form-control form-control-sm num"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "form-control form-control-sm num",
+                                        "aria-label": label}),
     )
+    field.short_label = METHOD_LABELS[method]  # the page heads each unit's inputs with its name
+    return field
 
 
 class TargetsForm(forms.Form):
