@@ -250,7 +250,7 @@ class Pkb(VirtualUser):
         verified = [row for row in rows if row["status"] == "verified"]
         roll = self.rng.random()
         if roll < 0.02 and submitted:
-            self.verify_all(queue.form(css_class="verify-all"), [row["rt"] for row in submitted])
+            self.verify_all([row["rt"] for row in submitted])
         elif roll < 0.45 and submitted:
             row = self.rng.choice(submitted)
             if self.rng.random() < 0.6:
@@ -281,13 +281,16 @@ class Pkb(VirtualUser):
         else:
             self.stats.error("verify", f"{row['rt']}: neither verified nor refused: {messages}")
 
-    def verify_all(self, form: dict | None, rts: list[str]):
-        """The queue's "verify all sent" button: its page says how many; the database says which."""
+    def verify_all(self, rts: list[str]):
+        """The queue's "verify all sent" page, flagged reports included: its message says how
+        many; the database says which."""
+        path = f"/verifikasi/{self.desa}/{self.period}/semua/"
+        form = Page(self.session.get("verify all page", path).body).form(css_class="verify-all-form")
         if form is None:
-            self.stats.error("verify all", f"{self.desa}: sent reports in the queue but no verify-all button")
+            self.stats.error("verify all", f"{self.desa}: sent reports in the queue but no verify-all form")
             return
         try:
-            answer = self.session.post("verify all", f"/verifikasi/{self.desa}/{self.period}/semua/", form)
+            answer = self.session.post("verify all", path, {**form, "include_flagged": "1"})
         except RequestFailed:
             for rt in rts:
                 self.ledger.unknown(rt)

@@ -30,6 +30,7 @@ DUE_DAY = 3
 class Timeliness(NamedTuple):
     on_time: int
     late: int
+    unknown: int = 0  # received without a sending time: imported, or made by the demo
 
 
 def deadline(period: datetime.date) -> datetime.datetime:
@@ -56,9 +57,10 @@ def on_time_counts(code: str, period: datetime.date) -> Timeliness:
     counts = (
         MonthlyReport.objects.counted().in_subtree(code).filter(period=period)
         .alias(sent=Coalesce("first_submitted_at", "submitted_at"))
-        .aggregate(on_time=Count("pk", filter=Q(sent__lt=due)), late=Count("pk", filter=Q(sent__gte=due)))
+        .aggregate(on_time=Count("pk", filter=Q(sent__lt=due)), late=Count("pk", filter=Q(sent__gte=due)),
+                   unknown=Count("pk", filter=Q(sent__isnull=True)))
     )
-    return Timeliness(counts["on_time"], counts["late"])
+    return Timeliness(counts["on_time"], counts["late"], counts["unknown"])
 
 
 def kabupaten_code(code: str) -> str | None:

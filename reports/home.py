@@ -9,7 +9,6 @@
 
 import datetime
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Substr
@@ -63,20 +62,6 @@ def rt_tasks(rts: list[Unit]) -> list[RtTask]:
                   for month in months]
         tasks.append(RtTask(rt, period, report, due_state(period, report, today), states, pus.get(rt.code, 0)))
     return tasks
-
-
-@dataclass
-class RwGroup:
-    rw: Unit | None
-    rows: list[queue.QueueRow] = field(default_factory=list)
-
-
-def rts_by_rw(code: str, period: datetime.date) -> list[RwGroup]:
-    """The month's report of every RT below a desa or RW, grouped under their RW (four queries)."""
-    rows = queue.rt_rows(code, period)
-    rws = {unit.code: unit for unit in Unit.objects.subtree(code).at_level("rw")}
-    return [RwGroup(rws.get(rw_code), list(group))
-            for rw_code, group in groupby(rows, key=lambda row: codes.parent_code(row.rt.code))]
 
 
 @dataclass

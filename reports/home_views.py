@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from cadres import scope
 from cadres.models import Role
-from reports import home
+from reports import home, queue
 from reports.periods import current_period, period_label, period_str
 
 
@@ -16,7 +16,7 @@ def home_page(request):
     context = {"units": units, "period": period_str(period), "period_label": period_label(period)}
     if request.user.role == Role.KADER:
         context["rt_tasks"] = home.rt_tasks([unit for unit in units if unit.is_rt])
-        context["areas"] = [(unit, home.rts_by_rw(unit.code, period)) for unit in units if not unit.is_rt]
+        context["areas"] = [(unit, queue.rts_by_rw(unit.code, period)) for unit in units if not unit.is_rt]
     elif request.user.role == Role.PKB:
         context["waiting"] = sorted(home.waiting_per_unit(units, period), key=lambda row: (-row.flagged, -row.waiting))
         context["coverage"] = home.coverage_per_unit(units, period)

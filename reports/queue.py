@@ -8,6 +8,7 @@ counts the cadre corrected from the register.
 
 import datetime
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from django.db.models import Count
 from django.db.models.functions import Substr
@@ -107,6 +108,35 @@ def rt_rows(code: str, period: datetime.date) -> list[QueueRow]:
     return rows
 
 
+@dataclass
+class RwGroup:
+    rw: Unit | None
+    rows: list[QueueRow] = field(default_factory=list)
+
+
+def rts_by_rw(code: str, period: datetime.date) -> list[RwGroup]:
+    """The month's report of every RT below a desa or RW, grouped under their RW (four queries)."""
+    return group_by_rw(code, rt_rows(code, period))
+
+
+def group_by_rw(code: str, rows: list[QueueRow]) -> list[RwGroup]:
+    rws = {unit.code: unit for unit in Unit.objects.subtree(code).at_level("rw")}
+    return [RwGroup(rws.get(rw_code), list(group))
+            for rw_code, group in groupby(rows, key=lambda row: codes.parent_code(row.rt.code))]
+
+
+def waiting_order(rows: list[QueueRow]) -> list[QueueRow]:
+    """The sent reports waiting for verification, flagged first, then in code order."""
+    waiting = [row for row in rows if row.status == ReportStatus.SUBMITTED]
+    return sorted(waiting, key=lambda row: (not row.flags, row.rt.code))
+
+
+def next_waiting(code: str, period: datetime.date, *, after: str | None = None) -> str | None:
+    """The RT whose sent report a PKB should check next in the desa of `code` (other than `after`)."""
+    desa = next((c for c in codes.ancestors(code) + [code] if codes.level_of(c) == "desa"), code)
+    return next((row.rt.code for row in waiting_order(rt_rows(desa, period)) if row.rt.code != after), None)
+
+
 def status_counts(rows: list[QueueRow]) -> dict[str, dict]:
     """{status: {"label", "count"}} in queue order, for the rows given."""
     counts = {key: {"label": label, "count": 0} for key, label in STATUSES.items()}
@@ -151,3 +181,44 @@ def _expected_per_desa(code: str) -> dict[str, int]:
         .values(desa=Substr("code", 1, DESA_LENGTH)).annotate(n=Count("code")).order_by()
     )
     return {row["desa"]: row["n"] for row in grouped}
+
+
+@dataclass
+class KecamatanGroup:
+    """The desa of one kecamatan in the queue above desa level: those with a report this month,
+    and, folded into a count, those with none."""
+
+    kecamatan: Unit | None
+    reporting: list[DesaSummary]
+    silent: list[DesaSummary]
+
+    @property
+    def expected(self) -> int:
+        return sum(summary.expected for summary in self.reporting + self.silent)
+
+    def _count(self, status: str) -> int:
+        return sum(summary.counts.get(status, 0) for summary in self.reporting)
+
+    @property
+    def submitted(self) -> int:
+        return self._count(ReportStatus.SUBMITTED)
+
+    @property
+    def verified(self) -> int:
+        return self._count(ReportStatus.VERIFIED)
+
+    @property
+    def missing(self) -> int:
+        return sum(summary.missing for summary in self.reporting + self.silent)
+
+
+def desa_by_kecamatan(code: str, period: datetime.date) -> list[KecamatanGroup]:
+    """The queue's desa summaries grouped under their kecamatan (four queries)."""
+    kecamatan = {unit.code: unit for unit in Unit.objects.subtree(code).at_level("kecamatan")}
+    groups = []
+    for kecamatan_code, summaries in groupby(desa_summaries(code, period),
+                                             key=lambda summary: codes.parent_code(summary.desa.code)):
+        summaries = list(summaries)
+        groups.append(KecamatanGroup(kecamatan.get(kecamatan_code), [s for s in summaries if s.counts],
+                                     [s for s in summaries if not s.counts]))
+    return groups

@@ -18,7 +18,8 @@ from reports.activities import desa_activity_sums, poktan_rows
 from reports.deadlines import on_time_counts
 from reports.forms import NoteForm, VersionForm
 from reports.models import MonthlyReport, ReportStatus
-from reports.periods import period_str
+from reports.periods import add_months, period_str
+from reports.report_page import report_table
 from reports.view_helpers import QUEUE_LEVELS, back, page_context, queue_url, rt_for_reading
 
 
@@ -29,10 +30,11 @@ def verification_queue(request, code, period):
     context = page_context(request, unit, period, timeliness=on_time_counts(code, period), sums=sums,
                        poktan_rows=poktan_rows(sums), statuses=queue.STATUSES, by_rt=unit.level in QUEUE_LEVELS)
     if context["by_rt"]:
-        context["rows"] = queue.rt_rows(code, period)
-        context["counts"] = queue.status_counts(context["rows"])
+        rows = queue.rt_rows(code, period)
+        context["rows"], context["groups"] = rows, queue.group_by_rw(code, rows)
+        context["counts"] = queue.status_counts(rows)
     else:
-        context["summaries"] = queue.desa_summaries(code, period)
+        context["kecamatan_groups"] = queue.desa_by_kecamatan(code, period)
     return render(request, "reports/workflow/queue.html", context)
 
 
@@ -53,10 +55,22 @@ def report_verify(request, code, period):
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Laporan %(rt)s diverifikasi.") % {"rt": unit.name})
-        return redirect(back(request, queue_url(request, code, period)))
+            messages.success(request, _("Laporan %(rt)s diverifikasi.") % {"rt": unit.label})
+        return redirect(_after_check(request, code, period))
     context = page_context(request, unit, period, report=existing, next=back(request, ""))
     return render(request, "reports/workflow/verify.html", context)
+
+
+def _after_check(request, code, period) -> str:
+    """Where a PKB goes after verifying or returning a report from its page: the next sent report
+    waiting in the desa, or the queue when none is left (from the queue: back to it)."""
+    if (request.POST.get("then") or request.GET.get("then")) != "next":
+        return back(request, queue_url(request, code, period))
+    following = queue.next_waiting(code, period, after=code)
+    if following is None:
+        messages.info(request, _("Semua laporan yang dikirim sudah diperiksa."))
+        return queue_url(request, code, period)
+    return reverse("report", args=[following, period_str(period)])
 
 
 def _note_view(request, code, period, *, write, template, label, allowed, done):
@@ -71,9 +85,14 @@ def _note_view(request, code, period, *, write, template, label, allowed, done):
         except workflow.WorkflowError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, done % {"rt": unit.name})
-            return redirect(back(request, queue_url(request, code, period)))
-    context = page_context(request, unit, period, report=existing, form=form, allowed=allowed, next=back(request, ""))
+            messages.success(request, done % {"rt": unit.label})
+            return redirect(_after_check(request, code, period))
+    context = page_context(request, unit, period, report=existing, form=form, allowed=allowed, next=back(request, ""),
+                           then=request.POST.get("then") or request.GET.get("then", ""))
+    if existing is not None:
+        context["table"] = report_table(existing)
+        previous = MonthlyReport.objects.filter(rt_id=existing.rt_id, period=add_months(period, -1)).first()
+        context["flags"] = queue.flags_for(existing, previous)
     return render(request, template, context)
 
 
@@ -106,14 +125,19 @@ def report_verify_all(request, code, period):
         raise PermissionDenied
     here = reverse("verification_queue", args=[code, period_str(period)])
     if request.method == "POST":
+        include_flagged = request.POST.get("include_flagged") == "1"
         try:
-            verified = workflow.report_verify_all(unit=unit, period=period, by=request.user)
+            verified = workflow.report_verify_all(unit=unit, period=period, by=request.user,
+                                                  include_flagged=include_flagged)
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("%(n)s laporan diverifikasi.") % {"n": verified})
         return redirect(here)
-    submitted = MonthlyReport.objects.in_subtree(code).filter(period=period, status=ReportStatus.SUBMITTED).count()
-    context = page_context(request, unit, period, submitted=submitted, queue_url=here)
+    submitted = list(MonthlyReport.objects.in_subtree(code).filter(period=period, status=ReportStatus.SUBMITTED)
+                     .select_related("rt").order_by("rt_id"))
+    flagged = workflow.flagged_rts(submitted)
+    context = page_context(request, unit, period, queue_url=here, submitted=len(submitted),
+                           clean=[r for r in submitted if r.rt_id not in flagged],
+                           flagged=[r for r in submitted if r.rt_id in flagged])
     return render(request, "reports/workflow/verify_all.html", context)
-

@@ -29,7 +29,8 @@ from cadres.models import Role, Unit
 from reports.deadlines import closed_message, closed_period_for, kabupaten_code
 from reports.indicators import COUNT_FIELDS
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, balance_error
-from reports.periods import period_label
+from reports.periods import add_months, period_label
+from reports.queue import flags_for
 from reports.summary import desa_months_refresh
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -250,17 +251,20 @@ def report_verify(*, report: MonthlyReport, by, version: int | None = None) -> M
 
 
 @transaction.atomic
-def report_verify_all(*, unit: Unit, period: datetime.date, by) -> int:
+def report_verify_all(*, unit: Unit, period: datetime.date, by, include_flagged: bool = False) -> int:
     """Verifies every submitted report of the month below the unit (usually a desa); returns how
-    many. A report changed meanwhile, or in a closed kabupaten, is left as it is."""
+    many. Reports the queue flags for a second look are left for one by one unless
+    `include_flagged`; so is a report changed meanwhile, or in a closed kabupaten."""
     _check_verifier(by, unit.code)
     if kabupaten_code(unit.code):
         check_period_open(unit.code, period)
     closed = set(ClosedPeriod.objects.filter(period=period).values_list("unit_id", flat=True))
-    submitted = MonthlyReport.objects.in_subtree(unit.code).filter(period=period, status=ReportStatus.SUBMITTED)
+    submitted = list(MonthlyReport.objects.in_subtree(unit.code).filter(period=period, status=ReportStatus.SUBMITTED)
+                     .order_by("rt_id"))
+    flagged = set() if include_flagged else flagged_rts(submitted)
     verified = 0
-    for report in submitted.order_by("rt_id"):
-        if kabupaten_code(report.rt_id) in closed:
+    for report in submitted:
+        if kabupaten_code(report.rt_id) in closed or report.rt_id in flagged:
             continue
         claimed = MonthlyReport.objects.filter(
             pk=report.pk, version=report.version, status=ReportStatus.SUBMITTED
@@ -272,6 +276,16 @@ def report_verify_all(*, unit: Unit, period: datetime.date, by) -> int:
         _save(report, by, _("diverifikasi (semua)"))
         verified += 1
     return verified
+
+
+def flagged_rts(reports: list[MonthlyReport]) -> set[str]:
+    """The RTs of those reports that the queue flags (one query: the month before of those RTs)."""
+    if not reports:
+        return set()
+    period = reports[0].period
+    previous = {r.rt_id: r for r in MonthlyReport.objects.filter(
+        rt_id__in=[r.rt_id for r in reports], period=add_months(period, -1))}
+    return {report.rt_id for report in reports if flags_for(report, previous.get(report.rt_id))}
 
 
 def _note(text: str, what: str) -> str:

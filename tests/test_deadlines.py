@@ -51,8 +51,8 @@ def test_on_time_counts_received_reports_in_the_subtree_in_one_query(db, django_
     sent("32.14.02.2001.001.001", datetime.datetime(2020, 12, 2, tzinfo=JAKARTA))
     make_report("32.14.02.2001.001.002", NOV, pus=1)  # imported: no sending time
     with django_assert_num_queries(1):
-        assert on_time_counts("32.14.01", NOV) == (1, 1)
-    assert on_time_counts("32.14", NOV) == (2, 1)
+        assert on_time_counts("32.14.01", NOV) == (1, 1, 0)
+    assert on_time_counts("32.14", NOV) == (2, 1, 1)  # the imported report: received, nobody knows when
     assert on_time_counts(RT2, NOV).late == 1
 
 

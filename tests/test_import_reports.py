@@ -224,4 +224,4 @@ def test_a_month_the_opd_closed_is_not_replaced(tree, tmp_path, personas):
     assert err == ["baris 2, kolom periode: periode 2020-11 sudah ditutup oleh OPD KB untuk 32.14: "
                    "laporannya tidak dapat diganti lagi"]
     assert saved(RT1, NOV) == {"pus": 9, "pil_swasta": 9}
-    assert on_time_counts("32.14", NOV) == (0, 0)  # the report made in this test was never "sent"
+    assert on_time_counts("32.14", NOV) == (0, 0, 1)  # the report made in this test was never "sent"

@@ -1,0 +1,93 @@
+"""The PKB's flow: verify-all skips flagged reports unless asked, and a report checked from its
+page leads to the next one waiting."""
+
+import datetime
+
+import pytest
+
+from cadres.models import Unit
+from reports.models import MonthlyReport, ReportStatus
+from reports.queue import next_waiting
+from reports.workflow import report_verify_all
+from tests.factories import make_unit
+from tests.report_factories import make_report
+
+DESA = "32.14.01.2001"
+RT1, RT2 = "32.14.01.2001.001.001", "32.14.01.2001.001.002"
+RT3 = "32.14.01.2001.002.001"
+NOV, OCT = datetime.date(2020, 11, 1), datetime.date(2020, 10, 1)
+QUEUE = f"/verifikasi/{DESA}/2020-11/"
+
+
+@pytest.fixture
+def sent(tree):
+    """Three sent reports; RT2's PUS doubled since October, so the queue flags it."""
+    make_unit(RT3)
+    make_report(RT2, OCT, pus=5, ias=5)
+    for code, pus in [(RT1, 4), (RT2, 10), (RT3, 3)]:
+        make_report(code, NOV, status=ReportStatus.SUBMITTED, pus=pus, ias=pus)
+
+
+@pytest.fixture
+def pkb(client, personas):
+    client.force_login(personas["pkb"].user)
+    return client
+
+
+def statuses():
+    return dict(MonthlyReport.objects.filter(period=NOV).values_list("rt_id", "status"))
+
+
+def test_verify_all_skips_the_flagged_reports(sent, personas, django_assert_max_num_queries):
+    desa = Unit.objects.get(code=DESA)
+    with django_assert_max_num_queries(16):
+        assert report_verify_all(unit=desa, period=NOV, by=personas["pkb"].user) == 2
+    assert statuses() == {RT1: "verified", RT2: "submitted", RT3: "verified"}
+
+
+def test_verify_all_includes_the_flagged_reports_when_asked(sent, personas):
+    desa = Unit.objects.get(code=DESA)
+    assert report_verify_all(unit=desa, period=NOV, by=personas["pkb"].user, include_flagged=True) == 3
+    assert set(statuses().values()) == {"verified"}
+
+
+def test_the_verify_all_page_lists_what_it_will_do_and_skips_flagged_unless_ticked(pkb, sent):
+    page = pkb.get(f"{QUEUE}semua/")
+    assert [r.rt_id for r in page.context["clean"]] == [RT1, RT3]
+    assert [r.rt_id for r in page.context["flagged"]] == [RT2]
+    assert "Ya, verifikasi 2 laporan" in page.content.decode()
+    assert statuses() == {RT1: "submitted", RT2: "submitted", RT3: "submitted"}  # a GET changes nothing
+    pkb.post(f"{QUEUE}semua/")
+    assert statuses() == {RT1: "verified", RT2: "submitted", RT3: "verified"}
+    pkb.post(f"{QUEUE}semua/", {"include_flagged": "1"})
+    assert statuses()[RT2] == "verified"
+
+
+def test_the_next_report_to_check_is_a_flagged_one_first_then_in_code_order(sent):
+    assert next_waiting(RT1, NOV) == RT2
+    assert next_waiting(RT1, NOV, after=RT2) == RT1
+
+
+def test_verifying_from_the_report_page_leads_to_the_next_waiting_report(pkb, sent):
+    answer = pkb.post(f"/laporan/{RT2}/2020-11/verifikasi/", {"version": "1", "then": "next"})
+    assert answer.status_code == 302 and answer.url == f"/laporan/{RT1}/2020-11/"
+    answer = pkb.post(f"/laporan/{RT1}/2020-11/verifikasi/", {"version": "1", "then": "next"})
+    assert answer.url == f"/laporan/{RT3}/2020-11/"
+    answer = pkb.post(f"/laporan/{RT3}/2020-11/verifikasi/", {"version": "1", "then": "next"})
+    assert answer.url == QUEUE
+    assert "Semua laporan yang dikirim sudah diperiksa." in pkb.get(QUEUE).content.decode()
+
+
+def test_returning_from_the_report_page_shows_the_numbers_and_leads_to_the_next(pkb, sent):
+    page = pkb.get(f"/laporan/{RT2}/2020-11/kembalikan/?then=next")
+    assert page.context["flags"][0].startswith("PUS berubah")
+    assert page.context["table"]["pus"][0][1] == 10
+    answer = pkb.post(f"/laporan/{RT2}/2020-11/kembalikan/", {"version": "1", "note": "PUS dua kali lipat?",
+                                                               "then": "next"})
+    assert answer.url == f"/laporan/{RT1}/2020-11/"
+    assert statuses()[RT2] == "returned"
+
+
+def test_from_the_queue_a_verification_goes_back_to_the_queue(pkb, sent):
+    answer = pkb.post(f"/laporan/{RT1}/2020-11/verifikasi/", {"version": "1", "next": QUEUE})
+    assert answer.url == QUEUE
