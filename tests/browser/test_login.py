@@ -1,8 +1,8 @@
 def test_a_kader_logs_in_on_a_phone_and_sees_their_rt(personas, login, live_server):
     page = login(personas["kader"].user)
     page.wait_for_url(f"{live_server.url}/")
-    assert page.locator("h1").inner_text() == "Wilayah Anda"
-    assert "32.14.01.2001.001.001" in page.locator(".unit-list").inner_text()
+    assert page.locator("h1").inner_text() == "Tugas Anda"
+    assert "32.14.01.2001.001.001" in page.locator(".task-card").inner_text()
     # Nothing wider than the phone: no sideways scrolling on the home page.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 

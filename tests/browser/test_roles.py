@@ -56,13 +56,13 @@ def test_a_kader_keeps_the_register_and_sends_the_months_report(personas, login,
     page.wait_for_url(f"{live_server.url}/")
 
     # Home: their RT, with its register and its report of the month.
-    unit = page.locator(".unit-list .list-group-item")
+    unit = page.locator(".task-card")
     expect(unit).to_have_count(1)
     expect(unit).to_contain_text("RT 001")
     expect(unit).to_contain_text(RT)
     fits_the_phone(page)
 
-    unit.get_by_role("link", name="Register PUS").click()
+    unit.get_by_role("link", name="Register PUS (2)").click()
     page.wait_for_url(f"**/register/{RT}/")
     expect(page.locator("[data-count=pus]")).to_have_text("2")
     expect(page.locator(".couple-list")).to_contain_text("Siti")
@@ -100,7 +100,7 @@ def test_a_kader_keeps_the_register_and_sends_the_months_report(personas, login,
 
     # The month's report, filled from the register: 3 PUS, all using a method, 2 new users.
     page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Laporan bulanan").click()
+    page.get_by_role("link", name="Isi laporan").click()
     page.wait_for_url(f"**/laporan/{RT}/{MONTH}/")
     expect(page.locator("h1")).to_contain_text("RT 001")
     expect(page.locator("body")).to_contain_text(period_label(PERIOD))
@@ -135,8 +135,8 @@ def test_a_pkb_verifies_one_report_returns_another_and_sees_the_verified_numbers
     page = login(personas["pkb"].user)
     page.wait_for_url(f"{live_server.url}/")
 
-    desa = page.locator(".unit-list .list-group-item").filter(has_text="Ciseureuh")
-    expect(page.locator(".unit-list .list-group-item")).to_have_count(2)
+    desa = page.locator(".coverage").filter(has_text="Ciseureuh")
+    expect(page.locator(".coverage")).to_have_count(2)
     fits_the_phone(page)
     desa.get_by_role("link", name="Dasbor").click()
     page.wait_for_url(f"**/wilayah/32.14.01.2001/{MONTH}/")
