@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cadres import scope
-from cadres.models import Role
+from cadres.models import Role, Unit
 from reports import workflow
 from reports.activities import activity_values, desa_activity_save, desa_activity_sums, poktan_rows
 from reports.deadlines import closed_period_for, kabupaten_code, period_close, period_reopen
 from reports.forms import DesaActivityForm
+from reports.home import coverage_per_unit
 from reports.models import DesaActivityReport
 from reports.periods import period_label, period_str
 
@@ -75,11 +76,21 @@ def period_closing(request, code, period):
     if request.method == "POST":
         if not can_close:
             raise PermissionDenied
-        if request.POST.get("action") == "reopen":
-            period_reopen(kabupaten=kabupaten, period=period, by=request.user)
-            messages.success(request, _("Periode %(period)s dibuka lagi.") % {"period": period_label(period)})
-        else:
-            period_close(kabupaten=kabupaten, period=period, by=request.user)
-            messages.success(request, _("Periode %(period)s ditutup.") % {"period": period_label(period)})
+        _close_or_reopen(request, kabupaten, period)
         return redirect("period_closing", code=code, period=period_str(period))
-    return render(request, "reports/workflow/closing.html", _context(request, unit, period, can_close=can_close))
+    kabupaten_unit = Unit.objects.get(code=kabupaten)
+    summary = coverage_per_unit([kabupaten_unit], period)[0]
+    children = coverage_per_unit(list(kabupaten_unit.children.all()), period)
+    return render(request, "reports/workflow/closing.html", _context(
+        request, unit, period, can_close=can_close, kabupaten=kabupaten_unit, summary=summary, children=children))
+
+
+def _close_or_reopen(request, kabupaten: str, period):
+    if request.POST.get("action") == "reopen":
+        period_reopen(kabupaten=kabupaten, period=period, by=request.user)
+        messages.success(request, _("Periode %(period)s dibuka lagi.") % {"period": period_label(period)})
+    elif request.POST.get("confirm") != "1":
+        messages.error(request, _("Centang konfirmasi dulu: menutup periode mengunci semua laporan bulan ini."))
+    else:
+        period_close(kabupaten=kabupaten, period=period, by=request.user)
+        messages.success(request, _("Periode %(period)s ditutup.") % {"period": period_label(period)})

@@ -72,7 +72,10 @@ def test_the_kabupaten_of_a_code():
 def test_the_opd_closes_and_reopens_a_month(client, personas):
     client.force_login(personas["opd"].user)
     assert "masih terbuka" in client.get(CLOSING).content.decode()
-    response = client.post(CLOSING, {"action": "close"})
+    response = client.post(CLOSING, {"action": "close"})  # without ticking the confirmation: nothing
+    assert response.status_code == 302 and ClosedPeriod.objects.count() == 0
+    assert "Centang konfirmasi dulu" in client.get(CLOSING).content.decode()
+    response = client.post(CLOSING, {"action": "close", "confirm": "1"})
     assert response.status_code == 302 and response.url == CLOSING
     closed = ClosedPeriod.objects.get()
     assert (closed.unit_id, closed.period, closed.closed_by.username) == ("32.14", NOV, "opd")
@@ -87,12 +90,26 @@ def test_the_opd_closes_and_reopens_a_month(client, personas):
 def test_only_the_opd_and_the_admin_close_a_month(client, personas, persona, status):
     client.force_login(personas[persona].user)
     url = "/periode/32.14.01.2001.001.001/2020-11/tutup/"
-    assert client.post(url, {"action": "close"}).status_code == status
+    assert client.post(url, {"action": "close", "confirm": "1"}).status_code == status
     assert ClosedPeriod.objects.count() == 0
 
 
 def test_the_admin_closes_any_kabupaten_and_a_provinsi_has_no_closing_page(client, personas):
     client.force_login(personas["admin"].user)
-    assert client.post("/periode/32.15/2020-11/tutup/", {"action": "close"}).status_code == 302
+    assert client.post("/periode/32.15/2020-11/tutup/", {"action": "close", "confirm": "1"}).status_code == 302
     assert ClosedPeriod.objects.get().unit_id == "32.15"
     assert client.get("/periode/32/2020-11/tutup/").status_code == 404
+
+
+def test_the_closing_page_shows_what_is_left_before_closing(client, personas, django_assert_max_num_queries):
+    make_report(RT1, NOV, status=ReportStatus.VERIFIED, pus=2, ias=2)
+    make_report(RT2, NOV, status=ReportStatus.SUBMITTED, pus=2, ias=2)
+    make_report("32.14.02.2001.001.001", NOV, status=ReportStatus.RETURNED, pus=2, ias=2)
+    client.force_login(personas["opd"].user)
+    with django_assert_max_num_queries(15):  # the same with any number of kecamatan and RTs
+        page = client.get(CLOSING)
+    summary = page.context["summary"]
+    assert (summary.expected, summary.verified, summary.waiting, summary.missing, summary.unsent) == (4, 1, 1, 2, 1)
+    assert [(row.unit.code, row.missing, row.waiting) for row in page.context["children"]] == [
+        ("32.14.01", 1, 1), ("32.14.02", 1, 0)]
+    assert "walaupun 2 laporan belum masuk dan 1 belum diverifikasi" in page.content.decode()

@@ -171,16 +171,20 @@ def test_no_closing_post_gives_a_server_error(personas):
     opd = client_of(personas["opd"].user)
 
     @fuzz(20)
-    @given(posts({"action": "close"}, odd_values | st.sampled_from(["reopen", "close", "REOPEN"])), st.booleans())
+    @given(posts({"action": "close", "confirm": "1"}, odd_values | st.sampled_from(["reopen", "close", "REOPEN"])),
+           st.booleans())
     def check(data, closed_before):
         fuzz_stats.generated_inputs += 1
         ClosedPeriod.objects.all().delete()
         if closed_before:
-            opd.post("/periode/32.14.01.2001/2020-11/tutup/", {"action": "close"})
+            opd.post("/periode/32.14.01.2001/2020-11/tutup/", {"action": "close", "confirm": "1"})
         response = opd.post("/periode/32.14.01.2001/2020-11/tutup/", data)
         assert response.status_code == 302
         closed = list(ClosedPeriod.objects.values_list("unit_id", "period"))
-        assert len(closed) == (0 if data.get("action") == "reopen" else 1)
+        if data.get("action") == "reopen":
+            assert closed == []
+        else:  # closing needs the ticked confirmation; without it the month stays as it was
+            assert len(closed) == (1 if data.get("confirm") == "1" or closed_before else 0)
 
     check()
 
