@@ -14,7 +14,7 @@ from cadres.models import Unit
 from reports import rollup
 from reports.exports import tables
 from reports.indicators import METHODS, summarize
-from reports.models import MonthlyReport, rt_subtree_q
+from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
 from reports.periods import add_months, period_str
 from reports.recap import recap_for, to_jsonable
 
@@ -46,9 +46,22 @@ def dashboard_for(unit: Unit, period: datetime.date, sort: str = "") -> dict:
         "methods": tables.method_rows(counts, recap),
         "methods_total": tables.method_total_row(recap),
         "trend": trend,
+        "has_trend": any(month["received"] for month in trend),
+        **report_states(recap, unit.code, period),
         "missing": missing_reports(unit, period, recap["reports"]),
         "chart_data": chart_data(recap, trend, counts),
     }
+
+
+def verified_count(code: str, period: datetime.date) -> int:
+    """The month's verified reports in the subtree: of the received, how many the PKB checked."""
+    return MonthlyReport.objects.in_subtree(code).filter(period=period, status=ReportStatus.VERIFIED).count()
+
+
+def report_states(recap: dict, code: str, period: datetime.date) -> dict:
+    """Received reports split into verified and only sent (one query)."""
+    verified = verified_count(code, period)
+    return {"verified_count": verified, "sent_only": recap["reports"]["received"] - verified}
 
 
 def trend_for(code: str, period: datetime.date, months: int = TREND_MONTHS) -> list[dict]:

@@ -215,11 +215,30 @@ def kabupaten_dashboard_queries(client, opd, django_assert_num_queries, fanout, 
 
 
 # Session, user, the user's units, the unit, its ancestors; the recap's four queries; the trend;
-# the missing RTs; the running campaigns; the session's save (a savepoint, an update, its release).
-DASHBOARD_QUERIES = 15
+# the missing RTs; the verified reports (apart from the only sent); the running campaigns; the
+# session's save (a savepoint, an update, its release).
+DASHBOARD_QUERIES = 16
 
 
 @pytest.mark.parametrize("fanout", [(1, 2, 1, 2), (4, 12, 3, 6)])
 def test_the_kabupaten_dashboard_does_a_constant_number_of_queries(client, opd, django_assert_num_queries, fanout):
     response, rts = kabupaten_dashboard_queries(client, opd, django_assert_num_queries, fanout, DASHBOARD_QUERIES)
     assert kpis(response.content.decode())["reports"] == f"{rts // 2}/{rts}"
+
+
+def test_a_month_without_any_report_says_belum_ada_data_instead_of_zeros(client, opd):
+    make_unit("32.14.01.2001.001.001")
+    client.force_login(opd)
+    response = client.get("/wilayah/32.14.01.2001.001.001/2020-11/")
+    body = response.content.decode()
+    assert "Belum ada data untuk bulan ini." in body
+    assert 'data-kpi="pus"' not in body and "trend-chart" not in body and "methods-chart" not in body
+
+
+def test_the_dashboard_says_how_many_reports_are_verified_and_how_many_only_sent(client, opd):
+    make_report("32.14.01.2001.001.001", "2020-11", status="verified", pus=2, ias=2)
+    make_report("32.14.01.2001.001.002", "2020-11", status="submitted", pus=2, ias=2)
+    client.force_login(opd)
+    response = client.get("/wilayah/32.14.01.2001/2020-11/")
+    assert (response.context["verified_count"], response.context["sent_only"]) == (1, 1)
+    assert "2 dari 2 laporan RT masuk: 1 diverifikasi, 1 baru dikirim." in response.content.decode()

@@ -118,3 +118,13 @@ def test_the_download_is_404_outside_the_scope(client, desa):
     make_unit("32.15.01.2001")
     client.force_login(make_user("pkb", Role.PKB, "32.15.01.2001"))
     assert client.get(f"/wilayah/{DESA}/2020-11/rekap.pdf").status_code == 404
+
+
+def test_it_says_how_many_reports_are_verified_and_how_many_only_sent(desa):
+    from reports.models import MonthlyReport
+
+    first = MonthlyReport.objects.filter(period=NOV, rt__code__startswith=DESA).order_by("rt_id").first()
+    MonthlyReport.objects.filter(pk=first.pk).update(status="submitted")
+    verified = MonthlyReport.objects.filter(period=NOV, rt__code__startswith=DESA, status="verified").count()
+    text = squeeze(pdf_text(recap_pdf(desa, NOV)))
+    assert f"7 dari 7 laporan RT: {verified} diverifikasi, 1 baru dikirim (belum diverifikasi)" in text

@@ -13,6 +13,7 @@ from django.utils.dateformat import format as date_format
 from weasyprint import HTML
 
 from cadres.models import Unit
+from reports.dashboard import report_states
 from reports.exports import recap_and_counts, tables
 from reports.periods import period_label
 
@@ -27,6 +28,7 @@ def recap_html(unit: Unit, period: datetime.date, source: str = "reports") -> st
     above = {ancestor.level: ancestor for ancestor in ancestors}
     return render_to_string("reports/recap_pdf.html", {
         "recap": recap,
+        **(report_states(recap, unit.code, period) if source == "reports" else {}),
         "unit_title": tables.unit_title(unit.code, unit.name),
         "above": [tables.unit_title(a.code, a.name) for a in reversed(ancestors)],
         "period_label": period_label(period),

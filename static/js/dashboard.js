@@ -78,8 +78,9 @@
     if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
       window.Chart.defaults.animation = false;
     }
-    trendChart(data.trend);
-    methodsChart(data.methods);
+    // A month (or a year) without any report has no chart: the page says "belum ada data".
+    if (document.getElementById("trend-chart-box")) trendChart(data.trend);
+    if (document.getElementById("methods-chart-box")) methodsChart(data.methods);
   }
 
   if (document.readyState === "loading") {
