@@ -80,6 +80,20 @@ def campaign_create(*, unit, by, name: str, start: datetime.date, end: datetime.
     )
 
 
+@transaction.atomic
+def campaign_update(campaign: Campaign, *, name: str, start: datetime.date, end: datetime.date,
+                    **methods: int) -> Campaign:
+    campaign.name, campaign.start, campaign.end = name, start, end
+    for method in METHODS:
+        setattr(campaign, method, methods.get(method) or 0)
+    campaign.save()
+    return campaign
+
+
+def campaign_delete(campaign: Campaign) -> None:
+    campaign.delete()
+
+
 def progress(campaigns: list[Campaign]) -> list[CampaignProgress]:
     """The progress of each campaign, in two queries whatever their number (none without campaigns)."""
     if not campaigns:

@@ -8,6 +8,8 @@ from reports.exports.tables import METHOD_LABELS, unit_title
 from reports.indicators import METHODS
 
 MAX_TARGET = 9_999_999  # a kabupaten's yearly PB are in the tens of thousands
+MAX_CAMPAIGN_TARGET = 99_999  # a drive lasts weeks: more PB than this is a typing slip
+CAMPAIGN_YEARS = (2000, 2100)
 
 
 def field_name(method: str, code: str) -> str:
@@ -63,8 +65,8 @@ def initial_values(targets: dict[str, dict[str, int] | None]) -> dict[str, int]:
 
 
 class CampaignForm(forms.Form):
-    """A new campaign: its name, its dates and a target per method (0 where the drive is not
-    about that method)."""
+    """A campaign, new or edited: its name, its dates and a target per method (0 where the drive
+    is not about that method). Every error names its field, in Bahasa Indonesia."""
 
     name = forms.CharField(label=_("Nama kampanye"), max_length=200, error_messages={
         "required": _("Nama kampanye wajib diisi."),
@@ -82,6 +84,12 @@ class CampaignForm(forms.Form):
         for method in METHODS:
             self.fields[method] = _campaign_target_input(method)
 
+    def clean_start(self):
+        return _within_years(self.cleaned_data["start"], _("Tanggal mulai"))
+
+    def clean_end(self):
+        return _within_years(self.cleaned_data["end"], _("Tanggal selesai"))
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
@@ -92,15 +100,30 @@ class CampaignForm(forms.Form):
         return cleaned
 
 
+def campaign_initial(campaign) -> dict:
+    """The form's initial data from a saved campaign (to edit it)."""
+    return {"name": campaign.name, "start": campaign.start, "end": campaign.end, **campaign.methods()}
+
+
+def _within_years(day, label):
+    if not CAMPAIGN_YEARS[0] <= day.year <= CAMPAIGN_YEARS[1]:
+        raise forms.ValidationError(
+            _("%(label)s harus antara tahun %(first)s dan %(last)s.")
+            % {"label": label, "first": CAMPAIGN_YEARS[0], "last": CAMPAIGN_YEARS[1]}
+        )
+    return day
+
+
 def _campaign_target_input(method: str) -> forms.IntegerField:
     label = _("Target %(method)s") % {"method": METHOD_LABELS[method]}
     return forms.IntegerField(
-        label=label, min_value=0, max_value=MAX_TARGET, initial=0,
+        label=label, min_value=0, max_value=MAX_CAMPAIGN_TARGET, initial=0,
         error_messages={
             "required": _("%(label)s wajib diisi (tulis 0 bila tidak ada).") % {"label": label},
             "invalid": _("%(label)s harus bilangan bulat.") % {"label": label},
             "min_value": _("%(label)s tidak boleh kurang dari 0.") % {"label": label},
-            "max_value": _("%(label)s terlalu besar (paling banyak 9.999.999).") % {"label": label},
+            "max_value": _("%(label)s terlalu besar (paling banyak 99.999).") % {"label": label},
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "form-control form-control-sm"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_CAMPAIGN_TARGET,
+                                        "class": "form-control num"}),
     )

@@ -1,5 +1,5 @@
-"""Pages of the OPD's targets: the yearly PPM target of a unit and its split over the children,
-and the MKJP campaigns of a unit (read by everyone in scope, created by the OPD or an admin)."""
+"""The OPD's PPM target page: the yearly target of a unit and its split over the children; and
+who may set targets (also who may create, edit and delete campaigns: `reports.campaign_views`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 
 from cadres import scope
 from cadres.models import Role
-from reports.campaigns import campaign_create, campaigns_with_progress
 from reports.exports.tables import METHOD_LABELS, unit_title
 from reports.indicators import METHODS, resolve_targets
 from reports.periods import current_period, period_str
 from reports.rollup import targets_in_subtree
-from reports.target_forms import CampaignForm, TargetsForm, field_name, initial_values
+from reports.target_forms import TargetsForm, field_name, initial_values
 from reports.targets import children_pus, split_targets, targets_save
 
 EDITORS = (Role.OPD, Role.ADMIN)
@@ -27,7 +26,7 @@ def may_edit_targets(user) -> bool:
     return user.role in EDITORS
 
 
-def _context(request, unit, **extra) -> dict:
+def target_context(request, unit, **extra) -> dict:
     return {
         "unit": unit, "unit_title": unit_title(unit.code, unit.name),
         "dashboard_period": period_str(current_period()), **extra,
@@ -55,7 +54,7 @@ def targets(request, code, year):
     else:
         saved = resolve_targets(targets_in_subtree(code, year), [u.code for u in form_units(unit, children)])
         form = TargetsForm(initial=initial_values(saved), unit=unit, children=children)
-    context = _context(
+    context = target_context(
         request, unit, year=year, form=form, rows=_rows(form, unit, pus), sums=_sums(form, unit, children),
         method_labels=[METHOD_LABELS[m] for m in METHODS], pus_source=SOURCE_LABELS.get(pus_source, ""),
         split=pus is not None,
@@ -108,22 +107,3 @@ def _sums(form, unit, children):
         sums.append({"label": METHOD_LABELS[method], "own": own, "children": below,
                      "difference": below - own if own is not None else None})
     return sums
-
-
-@login_required
-def campaigns(request, code):
-    unit = scope.unit_for_reading(request.user, code)
-    can_create = may_edit_targets(request.user)
-    form = None
-    if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied
-        form = CampaignForm(request.POST)
-        if form.is_valid():
-            campaign_create(unit=unit, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Kampanye %(name)s disimpan.") % {"name": form.cleaned_data["name"]})
-            return redirect("campaigns", code=code)
-    elif can_create:
-        form = CampaignForm()
-    context = _context(request, unit, form=form, campaigns=campaigns_with_progress(unit.code))
-    return render(request, "reports/targets/campaigns.html", context)

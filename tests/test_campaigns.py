@@ -150,3 +150,84 @@ def test_an_outsider_gets_404(client, personas):
     client.force_login(personas["outsider"].user)
     assert client.get("/kampanye/32.14/").status_code == 404
     assert client.post("/kampanye/32.14/", {"name": "x"}).status_code == 404
+
+
+FORM = {"name": "Bulan MKJP", "start": "2024-05-01", "end": "2024-05-31", "iud": "600", "implan": "1231",
+        "mow": "0", "mop": "0", "suntik": "0", "pil": "0", "kondom": "0"}
+
+
+def test_the_opd_creates_edits_and_deletes_a_campaign_after_confirming(client, personas):
+    client.force_login(personas["opd"].user)
+    assert 'href="/kampanye/32.14/baru/"' in client.get("/kampanye/32.14/").content.decode()
+    assert client.get("/kampanye/32.14/baru/").status_code == 200
+    response = client.post("/kampanye/32.14/baru/", FORM)
+    assert response.status_code == 302 and response.url == "/kampanye/32.14/"
+    campaign = Campaign.objects.get()
+    body = client.get("/kampanye/32.14/").content.decode()
+    assert f'href="/kampanye/32.14/{campaign.pk}/ubah/"' in body and f'href="/kampanye/32.14/{campaign.pk}/hapus/"' in body
+
+    edit = f"/kampanye/32.14/{campaign.pk}/ubah/"
+    assert 'value="Bulan MKJP"' in client.get(edit).content.decode()
+    assert 'value="2024-05-01"' in client.get(edit).content.decode()
+    response = client.post(edit, FORM | {"name": "MKJP Juni", "start": "2024-06-01", "end": "2024-06-30", "iud": "700"})
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.start, campaign.iud, campaign.total) == ("MKJP Juni", day("2024-06-01"), 700, 1931)
+
+    delete = f"/kampanye/32.14/{campaign.pk}/hapus/"
+    page = client.get(delete)
+    body = page.content.decode()
+    assert page.status_code == 200 and Campaign.objects.count() == 1  # asking deletes nothing
+    assert "Hapus kampanye?" in body and "MKJP Juni" in body and "target 1.931 PB" in body
+    assert "Ya, hapus kampanye MKJP Juni" in body
+    response = client.post(delete)
+    assert response.status_code == 302 and response.url == "/kampanye/32.14/"
+    assert Campaign.objects.count() == 0
+
+
+@pytest.mark.parametrize("persona, status", [("kader", 403), ("pkb", 403), ("outsider", 404)])
+def test_only_the_opd_and_the_admin_change_campaigns(client, personas, persona, status):
+    campaign = drive("32.14.01.2001.001.001")
+    client.force_login(personas[persona].user)
+    base = f"/kampanye/{campaign.unit_id}/"
+    for url in (f"{base}baru/", f"{base}{campaign.pk}/ubah/", f"{base}{campaign.pk}/hapus/"):
+        assert client.get(url).status_code == status, url
+        assert client.post(url, FORM | {"name": "diubah"}).status_code == status, url
+    assert list(Campaign.objects.values_list("name", flat=True)) == ["Bulan MKJP"]
+    assert Campaign.objects.count() == 1
+    if status == 403:
+        assert "/ubah/" not in client.get(base).content.decode()
+
+
+def test_a_campaign_outside_the_scope_or_under_another_unit_is_not_found(client, personas):
+    outside = drive("32.15")
+    inside = drive("32.14.01")
+    client.force_login(personas["opd"].user)
+    assert client.get(f"/kampanye/32.15/{outside.pk}/ubah/").status_code == 404
+    assert client.post(f"/kampanye/32.15/{outside.pk}/hapus/").status_code == 404
+    # A campaign is addressed under its own unit: another unit's code, even in scope, finds nothing.
+    assert client.post(f"/kampanye/32.14/{outside.pk}/hapus/").status_code == 404
+    assert client.get(f"/kampanye/32.14/{inside.pk}/ubah/").status_code == 404
+    assert Campaign.objects.count() == 2
+    client.force_login(personas["admin"].user)
+    assert client.post(f"/kampanye/32.15/{outside.pk}/hapus/").status_code == 302
+    assert list(Campaign.objects.values_list("unit_id", flat=True)) == ["32.14.01"]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"start": "1999-12-31"}, "Tanggal mulai harus antara tahun 2000 dan 2100."),
+        ({"end": "2101-01-01"}, "Tanggal selesai harus antara tahun 2000 dan 2100."),
+        ({"iud": "100000"}, "Target IUD terlalu besar (paling banyak 99.999)."),
+        ({"implan": "2,5"}, "Target Implan harus bilangan bulat."),
+        ({"end": "2024-04-30"}, "Tanggal selesai tidak boleh sebelum tanggal mulai."),
+    ],
+)
+def test_a_bad_edit_is_named_and_changes_nothing(client, personas, change, message):
+    campaign = drive()
+    client.force_login(personas["opd"].user)
+    response = client.post(f"/kampanye/32.14/{campaign.pk}/ubah/", FORM | {"name": "diubah"} | change)
+    assert response.status_code == 200 and message in response.content.decode()
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.iud, campaign.end) == ("Bulan MKJP", 600, day("2024-05-31"))

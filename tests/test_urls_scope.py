@@ -3,10 +3,14 @@
 A new URL cannot slip past: a pattern that is not classified below fails the first test.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cadres.models import Couple, Unit
+from reports.campaigns import campaign_create
+from reports.models import Campaign
 from reports.periods import current_period, period_str
 from tests import fuzz_stats
 from tests.conftest import RT_CODES
@@ -26,10 +30,12 @@ ROLE_PAGES = {name: {"pkb", "admin"} for name in ("report_verify", "report_verif
 ROLE_PAGES["register_xlsx"] = {"kader", "pkb", "admin", "outsider"}
 # PPM targets are set by the OPD of the kabupaten (or an admin); everyone reads campaigns.
 ROLE_PAGES["targets"] = {"opd", "admin"}
+ROLE_PAGES.update({name: {"opd", "admin"} for name in ("campaign_new", "campaign_edit", "campaign_delete")})
 # Scoped pages whose <code> must be an RT: sampled with the first RT under the persona's unit.
 RT_PAGES = {"couple_add", "report", "report_send", "report_verify", "report_return", "report_reopen"}
-# URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit.
-SCOPED_KWARGS = {"code", "pk"}
+# URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit;
+# <campaign> a campaign of the unit itself.
+SCOPED_KWARGS = {"code", "pk", "campaign"}
 PERIOD = "2020-11"
 
 
@@ -62,10 +68,12 @@ def first_rt(code):
 def sample_url(name, code):
     """A concrete URL for a scoped pattern; every kwarg needs a sample here."""
     couple = Couple.objects.filter(rt_id=first_rt(code)).order_by("pk").first()
+    campaign = Campaign.objects.filter(unit_id=code).order_by("pk").first()
     samples = {
         "code": first_rt(code) if name in RT_PAGES else code,
         "period": PERIOD,
         "pk": couple.pk if couple else 0,
+        "campaign": campaign.pk if campaign else 0,
         "year": 2020,
     }
     kwargs = {}
@@ -91,6 +99,13 @@ def test_there_are_scoped_urls_to_check():
 def couples(tree):
     """One couple in every RT, so that every <pk> sample has a couple in the persona's units."""
     return [make_couple(code) for code in RT_CODES]
+
+
+@pytest.fixture
+def campaigns(tree):
+    """One campaign in every unit, so that every <campaign> sample has one in the persona's unit."""
+    return [campaign_create(unit=unit, by=None, name=f"Kampanye {unit.code}", start=datetime.date(2020, 11, 1),
+                            end=datetime.date(2020, 11, 30), iud=1) for unit in Unit.objects.all()]
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
@@ -121,7 +136,7 @@ def scoped_cases():
 
 
 @pytest.mark.parametrize("name, persona_name", list(scoped_cases()))
-def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, name, persona_name):
+def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, campaigns, name, persona_name):
     persona = personas[persona_name]
     fuzz_stats.url_checks += 2
     anonymous = client.get(sample_url(name, persona.inside))
@@ -151,7 +166,7 @@ def test_write_pages_refuse_a_post_from_readers_and_outsiders(client, personas, 
 
 
 @pytest.mark.parametrize("name", scoped_names())
-def test_scoped_urls_are_404_for_unknown_units_and_bad_periods(client, personas, couples, name):
+def test_scoped_urls_are_404_for_unknown_units_and_bad_periods(client, personas, couples, campaigns, name):
     client.force_login(personas["admin"].user)
     assert client.get(sample_url(name, "99.99")).status_code == 404
     if "period" in named_patterns()[name].pattern.converters:
