@@ -9,19 +9,34 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Couple
 from cadres.models.register import (
-    PLACE_CHOICES, PUS_MAX_AGE, PUS_MIN_AGE, STATUS_CHOICES, STATUS_LABELS, LeaveReason,
+    PLACE_CHOICES, PUS_MAX_AGE, PUS_MIN_AGE, STATUS_CHOICES, STATUS_LABELS, LeaveReason, years_before,
 )
 from cadres.register_queries import STATUS_FILTERS
 from reports.indicators import METHODS
 
 
 class DateInput(forms.DateInput):
-    """The phone's own date picker: `<input type=date>` wants ISO dates."""
-
-    input_type = "date"
+    """A date as Indonesians write it, 17/08/1995, typed on the number pad. (The browser's own
+    date picker follows the phone's language, shows mm/dd/yyyy, and makes a cadre page back
+    through the years for a birth date.) The Indonesian locale's input formats take 17/08/1995,
+    17-08-1995 and the ISO 1995-08-17."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        attrs = {"placeholder": _("hh/bb/tttt"), "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
+        super().__init__(attrs, format="%d/%m/%Y")
+
+
+def estimated_birth_date(age: int, on: datetime.date) -> datetime.date:
+    """A birth date for a wife of that age on that day: half a year past her last birthday, so the
+    age stays right for the months around it."""
+    return years_before(on, age) - datetime.timedelta(days=182)
+
+
+def _name_leaving(form):
+    """"Keluar" means logging out only: a couple leaving the register "berhenti"."""
+    for name, label in (("left_on", _("Tanggal berhenti dari register")), ("left_reason", _("Alasan berhenti"))):
+        if name in form.fields:
+            form.fields[name].label = label
 
 
 def _not_in_future(value, label):
@@ -46,6 +61,16 @@ class CoupleForm(forms.ModelForm):
     """A couple's data. Non-admins never see the stored NIK: empty keeps it, `remove_nik` clears it."""
 
     remove_nik = forms.BooleanField(label=_("Hapus NIK yang tersimpan"), required=False)
+    wife_age = forms.IntegerField(
+        label=_("atau umur istri (tahun)"), required=False, min_value=PUS_MIN_AGE, max_value=PUS_MAX_AGE,
+        help_text=_("Bila tanggal lahir tidak diketahui: tanggalnya diperkirakan dari umur."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Umur istri harus bilangan bulat."),
+            "min_value": _("Umur istri paling sedikit %(limit_value)s tahun (PUS: istri 15–49 tahun)."),
+            "max_value": _("Umur istri paling banyak %(limit_value)s tahun (PUS: istri 15–49 tahun)."),
+        },
+    )
 
     class Meta:
         model = Couple
@@ -62,6 +87,13 @@ class CoupleForm(forms.ModelForm):
 
     def __init__(self, *args, show_nik=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["wife_birth_date"].required = False
+        _name_leaving(self)
+        self.fields["wife_birth_date"].help_text = _("hari/bulan/tahun, mis. 17/08/1995")
+        self.order_fields(self._field_order())
+        if self.instance.pk and self.instance.wife_birth_date_estimated:
+            self.initial["wife_birth_date"] = None
+            self.initial["wife_age"] = self.instance.wife_age_on(timezone.localdate())
         self.stored_nik = self.instance.nik
         self.fields["nik"].help_text = _("16 angka, boleh dikosongkan.")
         if self.stored_nik and not show_nik:
@@ -72,8 +104,26 @@ class CoupleForm(forms.ModelForm):
         else:
             del self.fields["remove_nik"]
 
+    def _field_order(self) -> list[str]:
+        names = list(self.fields)
+        names.remove("wife_age")
+        names.insert(names.index("wife_birth_date") + 1, "wife_age")
+        return names
+
+    def _birth_date_or_age(self, cleaned):
+        """The wife's birth date, or one estimated from her age; one of the two is needed."""
+        born, age = cleaned.get("wife_birth_date"), cleaned.get("wife_age")
+        if born is not None:
+            self.instance.wife_birth_date_estimated = False
+        elif age is not None:
+            cleaned["wife_birth_date"] = estimated_birth_date(age, timezone.localdate())
+            self.instance.wife_birth_date_estimated = True
+        elif "wife_birth_date" not in self.errors and "wife_age" not in self.errors:
+            self.add_error("wife_birth_date", _("Isi tanggal lahir istri, atau umurnya bila tanggalnya tidak diketahui."))
+
     def clean(self):
         cleaned = super().clean()
+        self._birth_date_or_age(cleaned)
         if "remove_nik" in self.fields and cleaned.get("nik") == "":
             cleaned["nik"] = "" if cleaned.get("remove_nik") else self.stored_nik
         for name in ("wife_birth_date", "youngest_birth_date", "registered_on", "left_on"):
@@ -93,7 +143,7 @@ class CoupleForm(forms.ModelForm):
         if born and youngest and youngest <= born:
             self.add_error("youngest_birth_date", _("Tanggal lahir anak terkecil harus sesudah tanggal lahir istri."))
         if registered and left and left < registered:
-            self.add_error("left_on", _("Tanggal keluar tidak boleh sebelum tanggal terdaftar."))
+            self.add_error("left_on", _("Tanggal berhenti tidak boleh sebelum tanggal terdaftar."))
         return cleaned
 
 
@@ -117,6 +167,11 @@ class CoupleAddForm(CoupleForm):
         cleaned = super().clean()
         check_place(self, cleaned.get("status"), cleaned.get("place"))
         return cleaned
+
+    def couple_fields(self) -> dict:
+        """The new couple's own fields, for `couple_add` (the date registered is its status's start)."""
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "registered_on"}
+        return {**fields, "wife_birth_date_estimated": self.instance.wife_birth_date_estimated}
 
 
 class CoupleEditForm(CoupleForm):
@@ -166,7 +221,7 @@ class StatusForm(forms.Form):
                 self.add_error("since", _("Sejak tanggal tidak boleh sebelum tanggal terdaftar (%(date)s).")
                                % {"date": date_format(self.couple.registered_on, "j F Y")})
             if self.couple.left_on and since >= self.couple.left_on:
-                self.add_error("since", _("Pasangan ini sudah keluar dari register pada %(date)s.")
+                self.add_error("since", _("Pasangan ini sudah berhenti dari register pada %(date)s.")
                                % {"date": date_format(self.couple.left_on, "j F Y")})
         return cleaned
 
@@ -181,13 +236,14 @@ class LeaveForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["left_on"].required = True
         self.fields["left_reason"].required = True
+        _name_leaving(self)
         self.fields["left_reason"].choices = LeaveReason.choices
 
     def clean_left_on(self):
         left = self.cleaned_data["left_on"]
         _not_in_future(left, self.fields["left_on"].label)
         if left < self.instance.registered_on:
-            raise forms.ValidationError(_("Tanggal keluar tidak boleh sebelum tanggal terdaftar."))
+            raise forms.ValidationError(_("Tanggal berhenti tidak boleh sebelum tanggal terdaftar."))
         return left
 
 
@@ -202,7 +258,7 @@ class RegisterFilterForm(forms.Form):
         ("", _("Semua")), ("mkjp", _("MKJP")), ("non_mkjp", _("Non-MKJP")),
     ])
     risk = forms.BooleanField(label=_("Hanya 4T (risiko tinggi)"), required=False)
-    left = forms.BooleanField(label=_("Sudah keluar dari register"), required=False)
+    left = forms.BooleanField(label=_("Sudah berhenti dari register"), required=False)
 
     def filters(self) -> dict:
         """The valid filters only: a tampered value in one field does not drop the others."""

@@ -35,8 +35,8 @@ def headers(*, birth_dates: bool) -> list[str]:
     return [
         _("Kode RT"), _("Nama istri"), _("Tanggal lahir istri") if birth_dates else _("Umur istri"),
         _("Nama suami"), _("Jumlah anak"), _("Lahir anak terkecil"), _("NIK istri"), _("Alamat"),
-        _("Terdaftar"), _("Status"), _("Tempat"), _("Status sejak"), _("Peserta baru"), _("Keluar"),
-        _("Alasan keluar"),
+        _("Terdaftar"), _("Status"), _("Tempat"), _("Status sejak"), _("Peserta baru"), _("Berhenti"),
+        _("Alasan berhenti"),
     ]
 
 

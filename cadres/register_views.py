@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from cadres import privacy, register_queries, scope
+from reports.periods import current_period, period_str
 from cadres.forms import CoupleAddForm, CoupleEditForm, LeaveForm, RegisterFilterForm, StatusForm
 from cadres.models import Couple
 from cadres.register import RISK_LABELS, couple_add, couple_status_set, risk_flags, status_on
@@ -57,6 +58,7 @@ def register(request, code):
         "can_write": scope.can_write(request.user, code),
         "lists_couples": unit.level in LIST_LEVELS,
         "can_export": privacy.may_export_register(request.user),
+        "month": period_str(current_period()),
     }
     if context["lists_couples"]:
         couples = register_queries.couples_in(code, today)
@@ -80,6 +82,7 @@ def couple_detail(request, pk):
         "history": register_queries.couple_history(couple),
         "can_write": scope.can_write(request.user, couple.rt_id),
         "show_nik": request.user.is_admin_role,
+        "show_birth_date": privacy.sees_birth_dates(request.user) and not couple.wife_birth_date_estimated,
     }
     return render(request, "cadres/register/detail.html", context)
 
@@ -93,8 +96,8 @@ def couple_new(request, code):
                          initial={"registered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {name: data[name] for name in CoupleAddForm.Meta.fields if name != "registered_on"}
-        couple = couple_add(rt=unit, status=data["status"], place=data["place"], since=data["registered_on"], **fields)
+        couple = couple_add(rt=unit, status=data["status"], place=data["place"], since=data["registered_on"],
+                            **form.couple_fields())
         messages.success(request, _("%(couple)s ditambahkan ke register.") % {"couple": couple})
         if "again" in request.POST:
             return redirect("couple_add", code=code)
@@ -140,7 +143,7 @@ def couple_leave(request, pk):
     form = LeaveForm(request.POST or None, instance=couple, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("%(couple)s keluar dari register sejak %(date)s (%(reason)s).") % {
+        messages.success(request, _("%(couple)s berhenti dari register sejak %(date)s (%(reason)s).") % {
             "couple": couple, "date": date_format(couple.left_on, "j F Y"), "reason": couple.get_left_reason_display(),
         })
         return redirect("register", code=couple.rt_id)

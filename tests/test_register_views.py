@@ -231,7 +231,7 @@ def test_the_status_page_offers_big_buttons_and_todays_date(client, personas, mi
     assert response.status_code == 200
     assert body.count('class="btn-check method"') == 7
     assert body.count('class="btn-check non-user"') == 4
-    assert f'value="{today.isoformat()}"' in body
+    assert f'value="{today:%d/%m/%Y}"' in body
     assert 'value="pemerintah" autocomplete="off" checked' in body  # the place is one tap less
 
 
@@ -300,10 +300,10 @@ def test_a_couple_leaves_the_register(client, personas, mix, today):
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"left_on": "", "left_reason": "cerai"}, "Tanggal keluar: Bidang ini tidak boleh kosong."),
-    ({"left_on": "2024-99-01", "left_reason": "cerai"}, "Tanggal keluar: Masukkan tanggal yang valid."),
+    ({"left_on": "", "left_reason": "cerai"}, "Tanggal berhenti dari register: Bidang ini tidak boleh kosong."),
+    ({"left_on": "2024-99-01", "left_reason": "cerai"}, "Tanggal berhenti dari register: Masukkan tanggal yang valid."),
     ({"left_on": "1990-01-01", "left_reason": "cerai"}, "tidak boleh sebelum tanggal terdaftar"),
-    ({"left_on": "2024-01-01", "left_reason": "kabur"}, "Alasan keluar: Masukkan pilihan yang valid."),
+    ({"left_on": "2024-01-01", "left_reason": "kabur"}, "Alasan berhenti: Masukkan pilihan yang valid."),
 ])
 def test_bad_input_on_the_leave_page_names_the_field(client, personas, mix, data, message):
     response = login(client, personas).post(reverse("couple_leave", args=[mix["fitri"].pk]), data)
@@ -313,8 +313,9 @@ def test_bad_input_on_the_leave_page_names_the_field(client, personas, mix, data
 
 def test_the_add_form_starts_from_today(client, personas, tree, today):
     body = login(client, personas).get(reverse("couple_add", args=[RT])).content.decode()
-    assert f'name="registered_on" value="{today.isoformat()}"' in body
-    assert 'type="date"' in body
+    assert f'name="registered_on" value="{today:%d/%m/%Y}"' in body
+    # Typed the Indonesian way on the number pad, not the browser's date picker.
+    assert 'type="date"' not in body and 'placeholder="hh/bb/tttt" inputmode="numeric"' in body
 
 
 def test_an_edit_needs_a_reason_with_a_leaving_date(client, personas, mix, today):
@@ -325,7 +326,7 @@ def test_an_edit_needs_a_reason_with_a_leaving_date(client, personas, mix, today
     }
     response = login(client, personas).post(reverse("couple_edit", args=[couple.pk]), data)
     assert response.status_code == 200
-    assert "Alasan keluar: Isi alasan keluar dari register." in response.content.decode()
+    assert "Alasan berhenti: Isi alasan berhenti dari register." in response.content.decode()
 
 
 def test_the_history_names_who_changed_the_status_and_skips_relinking(client, personas, mix, today):

@@ -67,6 +67,8 @@ class Couple(models.Model):
     )
     wife_name = models.CharField(_("nama istri"), max_length=120)
     wife_birth_date = models.DateField(_("tanggal lahir istri"))
+    # True when the cadre knew only the wife's age: the date is then an estimate made from it.
+    wife_birth_date_estimated = models.BooleanField(_("tanggal lahir perkiraan (dari umur)"), default=False)
     husband_name = models.CharField(_("nama suami"), max_length=120)
     children = models.PositiveSmallIntegerField(_("jumlah anak hidup"), default=0)
     youngest_birth_date = models.DateField(_("tanggal lahir anak terkecil"), null=True, blank=True)
@@ -104,9 +106,9 @@ class Couple(models.Model):
 
     def clean(self):
         if self.left_on and not self.left_reason:
-            raise ValidationError({"left_reason": _("Isi alasan keluar dari register.")})
+            raise ValidationError({"left_reason": _("Isi alasan berhenti dari register.")})
         if self.left_reason and not self.left_on:
-            raise ValidationError({"left_on": _("Isi tanggal keluar dari register.")})
+            raise ValidationError({"left_on": _("Isi tanggal berhenti dari register.")})
         if self.rt_id and self.rt.level != "rt":
             raise ValidationError({"rt": _("Pasangan harus terdaftar di sebuah RT.")})
 

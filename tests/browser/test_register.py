@@ -73,7 +73,7 @@ def test_bad_input_shows_messages_and_the_filters_fit_the_phone(personas, login,
     page.get_by_role("button", name="Simpan", exact=True).click()
     page.wait_for_selector(".form-error-list")
     errors = page.locator(".form-error-list").inner_text()
-    assert "Tanggal lahir istri: Bidang ini tidak boleh kosong." in errors
+    assert "Tanggal lahir istri: Isi tanggal lahir istri, atau umurnya bila tanggalnya tidak diketahui." in errors
     assert "Tempat pelayanan: Tempat pelayanan wajib diisi untuk metode KB." in errors
     assert fits_the_phone(page)
 
