@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cadres import scope
@@ -14,7 +15,7 @@ from reports import workflow
 from reports.activities import activity_values, desa_activity_save, desa_activity_sums, poktan_rows
 from reports.deadlines import closed_period_for, kabupaten_code, period_close, period_reopen
 from reports.forms import DesaActivityForm
-from reports.home import coverage_per_unit
+from reports.closing import closing_summary
 from reports.models import DesaActivityReport
 from reports.periods import period_label, period_str
 
@@ -68,6 +69,8 @@ def desa_activities(request, code, period):
 
 @login_required
 def period_closing(request, code, period):
+    """GET: what is left this month; `?langkah=tutup` or `?langkah=buka`: the confirmation that
+    repeats it; POST (from that confirmation): closed or reopened."""
     unit = scope.unit_for_reading(request.user, code)
     kabupaten = kabupaten_code(code)
     if kabupaten is None:
@@ -76,21 +79,29 @@ def period_closing(request, code, period):
     if request.method == "POST":
         if not can_close:
             raise PermissionDenied
-        _close_or_reopen(request, kabupaten, period)
-        return redirect("period_closing", code=code, period=period_str(period))
+        return _close_or_reopen(request, code, kabupaten, period)
     kabupaten_unit = Unit.objects.get(code=kabupaten)
-    summary = coverage_per_unit([kabupaten_unit], period)[0]
-    children = coverage_per_unit(list(kabupaten_unit.children.all()), period)
-    return render(request, "reports/workflow/closing.html", _context(
-        request, unit, period, can_close=can_close, kabupaten=kabupaten_unit, summary=summary, children=children))
+    context = _context(request, unit, period, can_close=can_close, kabupaten=kabupaten_unit,
+                       summary=closing_summary(kabupaten_unit, period))
+    step = request.GET.get("langkah")
+    if can_close and step in CONFIRM_STEPS and (step == "buka") == (context["closed"] is not None):
+        return render(request, "reports/workflow/closing_confirm.html", {**context, "step": step})
+    return render(request, "reports/workflow/closing.html", context)
 
 
-def _close_or_reopen(request, kabupaten: str, period):
-    if request.POST.get("action") == "reopen":
+CONFIRM_STEPS = ("tutup", "buka")
+
+
+def _close_or_reopen(request, code, kabupaten: str, period):
+    """Changes the month only with the confirmation page's `confirm`; without it, to that page."""
+    reopen = request.POST.get("action") == "reopen"
+    url = reverse("period_closing", kwargs={"code": code, "period": period_str(period)})
+    if request.POST.get("confirm") != "1":
+        return redirect(f"{url}?langkah={'buka' if reopen else 'tutup'}")
+    if reopen:
         period_reopen(kabupaten=kabupaten, period=period, by=request.user)
         messages.success(request, _("Periode %(period)s dibuka lagi.") % {"period": period_label(period)})
-    elif request.POST.get("confirm") != "1":
-        messages.error(request, _("Centang konfirmasi dulu: menutup periode mengunci semua laporan bulan ini."))
     else:
         period_close(kabupaten=kabupaten, period=period, by=request.user)
         messages.success(request, _("Periode %(period)s ditutup.") % {"period": period_label(period)})
+    return redirect(url)

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cadres.models import Unit
+from reports.closing import closing_summary
 from reports.deadlines import deadline, is_on_time, kabupaten_code, on_time_counts
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus
 from tests.report_factories import make_report
@@ -69,21 +71,37 @@ def test_the_kabupaten_of_a_code():
     assert [kabupaten_code(code) for code in ["32", "32.14", "32.14.01.2001.001.001"]] == [None, "32.14", "32.14"]
 
 
-def test_the_opd_closes_and_reopens_a_month(client, personas):
+def test_the_opd_closes_and_reopens_a_month_each_after_a_confirmation(client, personas):
     client.force_login(personas["opd"].user)
-    assert "masih terbuka" in client.get(CLOSING).content.decode()
-    response = client.post(CLOSING, {"action": "close"})  # without ticking the confirmation: nothing
-    assert response.status_code == 302 and ClosedPeriod.objects.count() == 0
-    assert "Centang konfirmasi dulu" in client.get(CLOSING).content.decode()
+    page = client.get(CLOSING).content.decode()
+    assert "masih terbuka" in page and 'href="?langkah=tutup"' in page
+    response = client.post(CLOSING, {"action": "close"})  # not from the confirmation: nothing, to it
+    assert response.status_code == 302 and response.url == CLOSING + "?langkah=tutup"
+    assert ClosedPeriod.objects.count() == 0
+    confirm = client.get(CLOSING + "?langkah=tutup").content.decode()
+    assert "Tutup periode November 2020: 4 laporan belum masuk, 0 belum diverifikasi." in confirm
+    assert 'name="confirm" value="1"' in confirm and "Ya, tutup" in confirm
+    assert ClosedPeriod.objects.count() == 0  # the confirmation page only asks
     response = client.post(CLOSING, {"action": "close", "confirm": "1"})
     assert response.status_code == 302 and response.url == CLOSING
     closed = ClosedPeriod.objects.get()
     assert (closed.unit_id, closed.period, closed.closed_by.username) == ("32.14", NOV, "opd")
-    assert "sudah ditutup oleh OPD KB" in client.get(CLOSING).content.decode()
-    assert client.post(CLOSING, {"action": "reopen"}).status_code == 302
+    page = client.get(CLOSING).content.decode()
+    assert "sudah ditutup oleh OPD KB" in page and 'href="?langkah=buka"' in page
+
+    response = client.post(CLOSING, {"action": "reopen"})  # reopening asks too
+    assert response.url == CLOSING + "?langkah=buka" and ClosedPeriod.objects.count() == 1
+    assert "Buka lagi periode November 2020?" in client.get(CLOSING + "?langkah=buka").content.decode()
+    assert client.post(CLOSING, {"action": "reopen", "confirm": "1"}).status_code == 302
     assert ClosedPeriod.objects.count() == 0
     assert [h.history_type for h in ClosedPeriod.history.order_by("history_date")] == ["+", "-"]
     assert ClosedPeriod.history.order_by("history_date").last().history_user.username == "opd"
+
+
+def test_a_reader_gets_no_confirmation_step(client, personas):
+    client.force_login(personas["pkb"].user)
+    body = client.get("/periode/32.14.01.2001/2020-11/tutup/?langkah=tutup").content.decode()
+    assert "Ya, tutup" not in body and "langkah=tutup" not in body
 
 
 @pytest.mark.parametrize("persona, status", [("kader", 403), ("pkb", 403), ("outsider", 404)])
@@ -101,15 +119,37 @@ def test_the_admin_closes_any_kabupaten_and_a_provinsi_has_no_closing_page(clien
     assert client.get("/periode/32/2020-11/tutup/").status_code == 404
 
 
-def test_the_closing_page_shows_what_is_left_before_closing(client, personas, django_assert_max_num_queries):
+@pytest.fixture
+def november(tree):
+    """Kecamatan 32.14.01 (3 RTs): 1 verified, 1 sent, 1 without a report; 32.14.02 (1 RT): returned."""
     make_report(RT1, NOV, status=ReportStatus.VERIFIED, pus=2, ias=2)
     make_report(RT2, NOV, status=ReportStatus.SUBMITTED, pus=2, ias=2)
     make_report("32.14.02.2001.001.001", NOV, status=ReportStatus.RETURNED, pus=2, ias=2)
+
+
+def test_the_closing_summary_counts_each_kecamatan_in_three_queries(november, django_assert_num_queries):
+    kabupaten = Unit.objects.get(code="32.14")
+    with django_assert_num_queries(3):  # the same with any number of kecamatan and RTs
+        summary = closing_summary(kabupaten, NOV)
+    figures = ("expected", "verified", "submitted", "draft", "returned", "no_report", "not_received")
+    assert [(row.unit.code, *(getattr(row, f) for f in figures)) for row in summary.children] == [
+        ("32.14.01", 3, 1, 1, 0, 0, 1, 1), ("32.14.02", 1, 0, 0, 0, 1, 0, 1)]
+    assert tuple(getattr(summary.total, f) for f in figures) == (4, 1, 1, 0, 1, 1, 2)
+    desa = closing_summary(Unit.objects.get(code="32.14.01.2001"), NOV)
+    assert (desa.total.expected, desa.total.verified, desa.total.submitted) == (2, 1, 1)
+
+
+def test_the_closing_page_shows_what_is_left_before_closing(client, personas, november, django_assert_max_num_queries):
     client.force_login(personas["opd"].user)
     with django_assert_max_num_queries(15):  # the same with any number of kecamatan and RTs
         page = client.get(CLOSING)
-    summary = page.context["summary"]
-    assert (summary.expected, summary.verified, summary.waiting, summary.missing, summary.unsent) == (4, 1, 1, 2, 1)
-    assert [(row.unit.code, row.missing, row.waiting) for row in page.context["children"]] == [
-        ("32.14.01", 1, 1), ("32.14.02", 1, 0)]
-    assert "walaupun 2 laporan belum masuk dan 1 belum diverifikasi" in page.content.decode()
+    body = page.content.decode()
+    for figure, number in [("expected", 4), ("verified", 1), ("submitted", 1), ("not-received", 2),
+                           ("returned", 1), ("no-report", 1)]:
+        assert f'data-figure="{figure}">{number}</dd>' in body, figure
+    assert '<span data-figure="draft-returned">1 draf/dikembalikan</span>' in body
+    assert ClosedPeriod.objects.count() == 0
+    confirm = client.get(CLOSING + "?langkah=tutup").content.decode()
+    assert "Tutup periode November 2020: 2 laporan belum masuk, 1 belum diverifikasi." in confirm
+    assert client.post(CLOSING, {"action": "close", "confirm": "1"}).status_code == 302
+    assert ClosedPeriod.objects.get().unit_id == "32.14"

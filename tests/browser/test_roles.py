@@ -207,19 +207,18 @@ def test_an_opd_drills_down_downloads_the_recap_and_closes_the_month(personas, l
     cells = [cell for row in workbook.worksheets[0].iter_rows(values_only=True) for cell in row]
     assert any("Campaka" in str(cell) for cell in cells) and 20 in cells
 
-    # Closing the month, from home: the summary first, then a ticked confirmation.
+    # Closing the month, from home: the summary first, then a confirmation page repeating it.
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Tutup periode").click()
     expect(page.locator(".period-open")).to_contain_text("masih terbuka")
     expect(page.locator(".closing-summary [data-figure=expected]")).to_have_text("4")
     fits_the_phone(page)
-    page.get_by_role("button", name="Tutup periode").click()
-    expect(page.locator(".alert-danger[role=alert]")).to_contain_text("Centang konfirmasi dulu")
+    page.locator("main").get_by_role("link", name="Tutup periode").click()
+    expect(page.locator(".closing-confirm")).to_contain_text("laporan belum masuk")
     assert not ClosedPeriod.objects.exists()
-    page.get_by_label("Ya, tutup periode").check()
-    page.get_by_role("button", name="Tutup periode").click()
+    page.get_by_role("button", name="Ya, tutup").click()
     expect(page.locator(MESSAGE)).to_have_text(f"Periode {period_label(PERIOD)} ditutup.")
-    expect(page.get_by_role("button", name="Buka lagi periode ini")).to_be_visible()
+    expect(page.get_by_role("link", name="Buka lagi periode ini")).to_be_visible()
     fits_the_phone(page)
     assert list(ClosedPeriod.objects.values_list("unit_id", "period")) == [("32.14", PERIOD)]
 
