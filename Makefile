@@ -32,7 +32,7 @@ test-browser: $(STAMP)
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
 
-# Screenshots of the dashboard (phone and desktop) and of the recap PDF's first page, on the demo
+# Screenshots of each role's home and the dashboard (phone and desktop) and of the recap PDF's first page, on the demo
 # data, into docs/screenshots/ for reviewers.
 screenshots: $(STAMP)
 	SCREENSHOTS=1 scripts/test.sh browser tests/browser/test_screenshots.py
