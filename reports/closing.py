@@ -46,6 +46,15 @@ class ClosingSummary:
     total: ClosingCounts
     children: list[ClosingCounts]
 
+    @property
+    def children_with_rts(self) -> list[ClosingCounts]:
+        return [row for row in self.children if row.expected]
+
+    @property
+    def children_without_rts(self) -> list[str]:
+        """The names of child units without any RT on record yet: one line, nothing to wait for."""
+        return [row.unit.name for row in self.children if not row.expected]
+
 
 STATE_FIELDS = {ReportStatus.VERIFIED: "verified", ReportStatus.SUBMITTED: "submitted",
                 ReportStatus.DRAFT: "draft", ReportStatus.RETURNED: "returned"}

@@ -242,3 +242,21 @@ def test_the_dashboard_says_how_many_reports_are_verified_and_how_many_only_sent
     response = client.get("/wilayah/32.14.01.2001/2020-11/")
     assert (response.context["verified_count"], response.context["sent_only"]) == (1, 1)
     assert "2 dari 2 laporan RT masuk: 1 diverifikasi, 1 baru dikirim." in response.content.decode()
+
+
+def test_an_rt_whose_report_is_only_a_draft_has_no_data_yet_and_no_chart(client, opd):
+    make_report("32.14.01.2001.001.001", "2020-11", status="draft", pus=2, ias=2)
+    client.force_login(opd)
+    response = client.get("/wilayah/32.14.01.2001.001.001/2020-11/")
+    body = response.content.decode()
+    assert response.status_code == 200 and "Belum ada data untuk bulan ini." in body
+    assert 'data-kpi="cpr"' not in body and "methods-chart" not in body and "trend-chart" not in body
+    assert "0 dari 1 laporan RT masuk: 0 diverifikasi, 0 baru dikirim." in body
+
+
+def test_the_children_table_has_a_scroll_cue_for_phones(client, opd):
+    make_report("32.14.01.2001.001.001", "2020-11", pus=2, ias=2)
+    client.force_login(opd)
+    body = client.get("/wilayah/32.14/2020-11/").content.decode()
+    assert 'class="small text-muted mb-1 scroll-cue d-lg-none" id="children-cue"' in body
+    assert 'aria-describedby="children-cue"' in body
