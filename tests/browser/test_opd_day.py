@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from cadres.demo import DEMO_PASSWORD
 from cadres.models import Unit
-from reports.models import Campaign, ClosedPeriod
+from reports.models import Campaign, ClosedPeriod, MonthlyReport
 from reports.periods import current_period, period_label, period_str
 
 YEAR = current_period().year
@@ -98,3 +98,13 @@ def test_the_opd_closes_the_month_after_its_summary(opd, live_server):
     expect(opd.locator(".alert-success")).to_contain_text("ditutup")
     assert list(ClosedPeriod.objects.values_list("unit_id", flat=True)) == ["32.14"]
     fits(opd, "closed")
+
+
+def test_an_rt_without_a_report_says_so_instead_of_zeros(opd, live_server):
+    counted = MonthlyReport.objects.counted().filter(period=current_period()).values("rt_id")
+    rt = Unit.objects.subtree("32.14").at_level("rt").exclude(code__in=counted).order_by("code").first()
+    opd.goto(f"{live_server.url}/wilayah/{rt.code}/{MONTH}/")
+    expect(opd.locator(".no-data")).to_contain_text("Belum ada data untuk bulan ini.")
+    expect(opd.locator("[data-kpi]")).to_have_count(0)
+    expect(opd.locator("#methods-chart-box")).to_have_count(0)
+    fits(opd, "dashboard-rt-no-data")
