@@ -12,6 +12,8 @@ class Login(auth_views.LoginView):
 
     def form_invalid(self, form):
         username = form.data.get("username", "")
+        if "\x00" in username:  # no account has such a name (and PostgreSQL refuses it in a query)
+            return super().form_invalid(form)
         failures = AxesProxyHandler.get_failures(self.request, credentials={"username": username})
         left = settings.AXES_FAILURE_LIMIT - failures
         context = self.get_context_data(form=form)
