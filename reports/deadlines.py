@@ -3,7 +3,7 @@
 A report is due on day 3 of the next month (DOMAIN.md), in Asia/Jakarta: it is on time when it
 was first sent before the 4th began there. The first sending counts, so that a report the PKB
 returned and the cadre resent later is still on time. A counted report without a sending time
-(imported from the OPD's files, made by the demo) is neither on time nor late: nobody knows.
+(imported from the OPD's files without one) is neither on time nor late: nobody knows.
 
 The OPD closes a month per kabupaten/kota; then no report of that kabupaten and month changes
 (`reports.workflow` and `reports.activities` ask `closed_period_for` before every write).
@@ -30,7 +30,7 @@ DUE_DAY = 3
 class Timeliness(NamedTuple):
     on_time: int
     late: int
-    unknown: int = 0  # received without a sending time: imported, or made by the demo
+    unknown: int = 0  # received without a sending time (imported)
 
 
 def deadline(period: datetime.date) -> datetime.datetime:

@@ -5,9 +5,13 @@ The last twelve months are verified reports equal to the register's month; the c
 dashboards and the PKB's queue have something to show.
 """
 
+import datetime
 import random
 
+from django.utils import timezone
+
 from cadres.demo import DEMO_DESA, KABUPATEN
+from reports.deadlines import deadline
 from reports.indicators import METHODS
 from reports.models import MonthlyReport, PpmTarget, ReportStatus
 from reports.periods import add_months, current_period
@@ -29,10 +33,19 @@ def add_reports(rng: random.Random) -> str:
                 if months_back == 0:
                     status = rng.choices(list(CURRENT_MONTH_STATUS), weights=list(CURRENT_MONTH_STATUS.values()))[0]
                 if status is not None:
-                    reports.append(MonthlyReport(rt_id=rt, period=period, status=status, **counts))
+                    reports.append(MonthlyReport(rt_id=rt, period=period, status=status, **counts, **_sent(period, status)))
     MonthlyReport.objects.bulk_create(reports)
     desa_months_refresh((report.rt_id, report.period) for report in reports)
     return f"{len(reports)} laporan bulanan RT"
+
+
+def _sent(period, status) -> dict:
+    """A sending time like a real sending (before the deadline, never in the future), so that the
+    queue's on-time line counts the demo's received reports; a draft was never sent."""
+    if status == ReportStatus.DRAFT:
+        return {}
+    when = min(deadline(period) - datetime.timedelta(days=2), timezone.now())
+    return {"submitted_at": when, "first_submitted_at": when}
 
 
 def add_targets(rng: random.Random) -> str:

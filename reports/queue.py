@@ -125,10 +125,19 @@ def group_by_rw(code: str, rows: list[QueueRow]) -> list[RwGroup]:
             for rw_code, group in groupby(rows, key=lambda row: codes.parent_code(row.rt.code))]
 
 
+def _waiting_key(row: QueueRow) -> tuple[bool, str]:
+    return not row.flags, row.rt.code
+
+
 def waiting_order(rows: list[QueueRow]) -> list[QueueRow]:
     """The sent reports waiting for verification, flagged first, then in code order."""
-    waiting = [row for row in rows if row.status == ReportStatus.SUBMITTED]
-    return sorted(waiting, key=lambda row: (not row.flags, row.rt.code))
+    return sorted((row for row in rows if row.status == ReportStatus.SUBMITTED), key=_waiting_key)
+
+
+def waiting_with_rw(groups: list[RwGroup]) -> list[tuple[QueueRow, Unit | None]]:
+    """The queue's waiting list, each row with its RW (an RT's own name, "RT 001", repeats across RWs)."""
+    pairs = [(row, group.rw) for group in groups for row in group.rows if row.status == ReportStatus.SUBMITTED]
+    return sorted(pairs, key=lambda pair: _waiting_key(pair[0]))
 
 
 def next_waiting(code: str, period: datetime.date, *, after: str | None = None) -> str | None:

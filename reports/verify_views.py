@@ -32,7 +32,7 @@ def verification_queue(request, code, period):
     if context["by_rt"]:
         rows = queue.rt_rows(code, period)
         context["rows"], context["groups"] = rows, queue.group_by_rw(code, rows)
-        context["counts"] = queue.status_counts(rows)
+        context["counts"], context["waiting"] = queue.status_counts(rows), queue.waiting_with_rw(context["groups"])
     else:
         context["kecamatan_groups"] = queue.desa_by_kecamatan(code, period)
     return render(request, "reports/workflow/queue.html", context)
@@ -127,12 +127,15 @@ def report_verify_all(request, code, period):
     if request.method == "POST":
         include_flagged = request.POST.get("include_flagged") == "1"
         try:
-            verified = workflow.report_verify_all(unit=unit, period=period, by=request.user,
-                                                  include_flagged=include_flagged)
+            done = workflow.report_verify_all(unit=unit, period=period, by=request.user,
+                                              include_flagged=include_flagged)
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("%(n)s laporan diverifikasi.") % {"n": verified})
+            messages.success(request, _("%(n)s laporan diverifikasi.") % {"n": done.verified})
+            if done.skipped_flagged:
+                messages.info(request, _("%(n)s laporan yang ditandai perlu dicek dilewati: periksa satu per satu.")
+                              % {"n": len(done.skipped_flagged)})
         return redirect(here)
     submitted = list(MonthlyReport.objects.in_subtree(code).filter(period=period, status=ReportStatus.SUBMITTED)
                      .select_related("rt").order_by("rt_id"))

@@ -18,6 +18,7 @@ that django-simple-history records that version with who and why.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -250,11 +251,18 @@ def report_verify(*, report: MonthlyReport, by, version: int | None = None) -> M
     return _save(report, by, _("diverifikasi"))
 
 
+class VerifiedAll(NamedTuple):
+    """What verify-all did: how many reports it verified, and the RTs it left for a second look."""
+
+    verified: int
+    skipped_flagged: list[str]
+
+
 @transaction.atomic
-def report_verify_all(*, unit: Unit, period: datetime.date, by, include_flagged: bool = False) -> int:
-    """Verifies every submitted report of the month below the unit (usually a desa); returns how
-    many. Reports the queue flags for a second look are left for one by one unless
-    `include_flagged`; so is a report changed meanwhile, or in a closed kabupaten."""
+def report_verify_all(*, unit: Unit, period: datetime.date, by, include_flagged: bool = False) -> VerifiedAll:
+    """Verifies every submitted report of the month below the unit (usually a desa). Reports the
+    queue flags for a second look are left for one by one unless `include_flagged` (and named in
+    the result); so is a report changed meanwhile, or in a closed kabupaten."""
     _check_verifier(by, unit.code)
     if kabupaten_code(unit.code):
         check_period_open(unit.code, period)
@@ -275,7 +283,7 @@ def report_verify_all(*, unit: Unit, period: datetime.date, by, include_flagged:
         report.status, report.verified_at, report.verified_by = ReportStatus.VERIFIED, timezone.now(), by
         _save(report, by, _("diverifikasi (semua)"))
         verified += 1
-    return verified
+    return VerifiedAll(verified, sorted(flagged))
 
 
 def flagged_rts(reports: list[MonthlyReport]) -> set[str]:

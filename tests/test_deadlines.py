@@ -153,3 +153,23 @@ def test_the_closing_page_shows_what_is_left_before_closing(client, personas, no
     assert "Tutup periode November 2020: 2 laporan belum masuk, 1 belum diverifikasi." in confirm
     assert client.post(CLOSING, {"action": "close", "confirm": "1"}).status_code == 302
     assert ClosedPeriod.objects.get().unit_id == "32.14"
+
+
+def test_on_time_counts_add_up_to_the_sent_reports_in_the_demo_like_case(db, monkeypatch):
+    """The queue once said 'tepat waktu 0 · terlambat 1' beside 15 sent reports: the demo's sent
+    reports had no sending time, and the counts dropped them silently. Now every received report
+    is on time, late or without a time, and the demo's reports carry one like a real sending."""
+    rts = [f"32.14.01.2001.001.{n:03}" for n in range(1, 16)]
+    for code in rts[:14]:
+        make_report(code, NOV, status=ReportStatus.SUBMITTED, pus=1)  # as the old demo: no sending time
+    sent(rts[14], datetime.datetime(2020, 12, 10, tzinfo=JAKARTA))
+    counts = on_time_counts("32.14.01.2001", NOV)
+    assert counts == (0, 1, 14) and sum(counts) == MonthlyReport.objects.counted().count() == 15
+
+    from reports import demo
+    monkeypatch.setattr(demo.timezone, "now", lambda: datetime.datetime(2020, 12, 20, tzinfo=JAKARTA))
+    MonthlyReport.objects.filter(submitted_at__isnull=True).update(**demo._sent(NOV, ReportStatus.SUBMITTED))
+    assert on_time_counts("32.14.01.2001", NOV) == (14, 1, 0)
+    assert demo._sent(NOV, ReportStatus.DRAFT) == {}
+    monkeypatch.setattr(demo.timezone, "now", lambda: datetime.datetime(2020, 12, 1, 8, tzinfo=JAKARTA))
+    assert demo._sent(NOV, ReportStatus.SUBMITTED)["submitted_at"] == datetime.datetime(2020, 12, 1, 8, tzinfo=JAKARTA)

@@ -4,11 +4,14 @@ page leads to the next one waiting."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cadres.models import Unit
 from reports.models import MonthlyReport, ReportStatus
 from reports.queue import next_waiting
-from reports.workflow import report_verify_all
+from reports.periods import add_months
+from reports.workflow import flagged_rts, report_verify_all
 from tests.factories import make_unit
 from tests.report_factories import make_report
 
@@ -41,13 +44,13 @@ def statuses():
 def test_verify_all_skips_the_flagged_reports(sent, personas, django_assert_max_num_queries):
     desa = Unit.objects.get(code=DESA)
     with django_assert_max_num_queries(16):
-        assert report_verify_all(unit=desa, period=NOV, by=personas["pkb"].user) == 2
+        assert report_verify_all(unit=desa, period=NOV, by=personas["pkb"].user) == (2, [RT2])
     assert statuses() == {RT1: "verified", RT2: "submitted", RT3: "verified"}
 
 
 def test_verify_all_includes_the_flagged_reports_when_asked(sent, personas):
     desa = Unit.objects.get(code=DESA)
-    assert report_verify_all(unit=desa, period=NOV, by=personas["pkb"].user, include_flagged=True) == 3
+    assert report_verify_all(unit=desa, period=NOV, by=personas["pkb"].user, include_flagged=True) == (3, [])
     assert set(statuses().values()) == {"verified"}
 
 
@@ -91,3 +94,32 @@ def test_returning_from_the_report_page_shows_the_numbers_and_leads_to_the_next(
 def test_from_the_queue_a_verification_goes_back_to_the_queue(pkb, sent):
     answer = pkb.post(f"/laporan/{RT1}/2020-11/verifikasi/", {"version": "1", "next": QUEUE})
     assert answer.url == QUEUE
+
+
+def test_verify_all_says_how_many_flagged_reports_it_left(pkb, sent):
+    page = pkb.post(f"{QUEUE}semua/", follow=True)
+    body = page.content.decode()
+    assert "2 laporan diverifikasi." in body
+    assert "1 laporan yang ditandai perlu dicek dilewati" in body
+
+
+def test_verify_all_finds_the_flags_in_constant_queries(tree, personas, django_assert_num_queries):
+    """Flags against the month before for any number of reports: one query, not one per report;
+    with every report flagged, verify-all costs the same for 3 reports as for 9."""
+    desa = Unit.objects.get(code=DESA)
+    report_verify_all(unit=desa, period=OCT, by=personas["pkb"].user)  # loads the PKB's units once
+    counts = []
+    for month, n in ((NOV, 3), (datetime.date(2021, 1, 1), 9)):
+        before = add_months(month, -1)
+        for i in range(1, n + 1):
+            code = f"32.14.01.2001.009.{i:03}"
+            make_report(code, before, pus=5, ias=5)
+            make_report(code, month, status=ReportStatus.SUBMITTED, pus=9, ias=9)  # PUS +80%: flagged
+        reports = list(MonthlyReport.objects.filter(period=month))
+        with django_assert_num_queries(1):
+            assert len(flagged_rts(reports)) == n
+        with CaptureQueriesContext(connection) as queries:
+            assert report_verify_all(unit=desa, period=month, by=personas["pkb"].user) == (0, [
+                f"32.14.01.2001.009.{i:03}" for i in range(1, n + 1)])
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == 6  # savepoint, 2 closed-period reads, reports, month before, release

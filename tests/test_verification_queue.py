@@ -187,3 +187,36 @@ def test_a_return_after_someone_else_verified_says_who_changed_it(pkb, month, pe
     assert response.status_code == 200
     assert "sudah diubah oleh admin" in response.content.decode()
     assert MonthlyReport.objects.get(rt_id=RT1).status == ReportStatus.VERIFIED
+
+
+def test_the_queue_groups_rts_under_their_rw_and_lists_the_waiting_flagged_first(pkb, month):
+    make_report(RT3, OCT, pus=2, suntik_pemerintah=2)
+    MonthlyReport.objects.filter(rt_id=RT3, period=NOV).update(status=ReportStatus.SUBMITTED)  # PUS 2 → 5: flagged
+    response = pkb.get(QUEUE)
+    groups = [(group.rw.code, [row.rt.code for row in group.rows]) for group in response.context["groups"]]
+    assert groups == [("32.14.01.2001.001", [RT1, RT2]), ("32.14.01.2001.002", [RT3, RT4, RT5])]
+    assert [(row.rt.code, rw.code, bool(row.flags)) for row, rw in response.context["waiting"]] == [
+        (RT3, "32.14.01.2001.002", True), (RT1, "32.14.01.2001.001", False)]
+    body = response.content.decode()
+    assert body.count('class="h6 mt-3 mb-1 rw-heading"') == 2 and "Menunggu verifikasi (2)" in body
+    assert f'href="/laporan/{RT2}/2020-11/"' in body  # the RT without a report links to its report page
+    assert "Klik" not in body
+
+
+def test_the_kabupaten_queue_groups_desa_by_kecamatan_and_folds_silent_desa(client, personas, month):
+    for code in ("32.14.01.2003.001.001", "32.14.01.2004.001.001", "32.14.02.2002.001.001"):
+        make_unit(code)
+    client.force_login(personas["opd"].user)
+    response = client.get("/verifikasi/32.14/2020-11/")
+    assert response.status_code == 200
+    groups = {g.kecamatan.code: g for g in response.context["kecamatan_groups"]}
+    assert list(groups) == ["32.14.01", "32.14.02"]
+    first, second = groups["32.14.01"], groups["32.14.02"]
+    assert [s.desa.code for s in first.reporting] == [DESA]
+    assert [s.desa.code for s in first.silent] == ["32.14.01.2002", "32.14.01.2003", "32.14.01.2004"]
+    assert (first.expected, first.submitted, first.verified, first.missing) == (8, 1, 1, 4)
+    assert second.reporting == [] and len(second.silent) == 2 and second.missing == 2
+    body = response.content.decode()
+    assert body.count("<details class=\"card mb-2 kecamatan-group\"") == 2 and body.count('class="list-group-item list-group-item-action') == 1
+    assert "3 desa belum ada laporan" in body and "2 desa belum ada laporan" in body
+    assert "8 RT · dikirim 1 · diverifikasi 1 · belum masuk 4" in body

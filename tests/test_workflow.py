@@ -174,7 +174,7 @@ def test_verify_all_verifies_the_submitted_reports_below_the_unit(kader, pkb):
     make_report(RT2, NOV, status=ReportStatus.SUBMITTED, pus=2)
     make_report("32.14.01.2002.001.001", NOV, status=ReportStatus.SUBMITTED, pus=2)  # another desa
     make_report("32.14.01.2001.001.002", add_months(NOV, -1), status=ReportStatus.SUBMITTED, pus=2)
-    assert report_verify_all(unit=Unit.objects.get(code="32.14.01.2001"), period=NOV, by=pkb) == 2
+    assert report_verify_all(unit=Unit.objects.get(code="32.14.01.2001"), period=NOV, by=pkb) == (2, [])
     statuses = dict(MonthlyReport.objects.filter(period=NOV).values_list("rt_id", "status"))
     assert statuses == {RT: "verified", RT2: "verified", "32.14.01.2002.001.001": "submitted"}
     assert MonthlyReport.objects.get(rt_id=RT).history.first().history_user == pkb
