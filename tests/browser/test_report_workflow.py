@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cadres.models import Unit
+from reports.models import MonthlyReport, ReportStatus
 from reports.workflow import report_save_draft
 from tests.register_factories import make_couple
 from tests.report_factories import balanced_counts
@@ -156,3 +157,37 @@ def test_a_refused_save_keeps_the_kaders_input_on_the_page(personas, switch, liv
     expect(page.locator("#balance .balance-text")).to_have_text("seimbang")
     page.click("button[value=draft]")  # a deliberate second save goes through
     expect(page.locator(MESSAGE)).to_have_text("Draf disimpan (versi 2).")
+
+
+def test_a_stale_draft_saves_is_matched_to_the_register_and_sent_after_the_confirmation(personas, switch,
+                                                                                        live_server, tree):
+    """The register gained a couple after the draft was saved: the draft still saves, "Samakan
+    dengan register" brings the register's numbers, "Kirim laporan" asks with the totals first."""
+    before = datetime.date(2020, 8, 1)
+    make_couple(RT, "pil", "swasta", since=before)
+    make_couple(RT, "iat", since=before)
+    report_save_draft(rt=Unit.objects.get(code=RT), period=datetime.date(2020, 11, 1), version=0,
+                      by=personas["kader"].user, counts=balanced_counts(pus=2, pil_swasta=1, iat=1), corrections={})
+    make_couple(RT, "implan", "pemerintah", since=before)
+    page = switch(personas["kader"].user)
+    page.goto(f"{live_server.url}/laporan/{RT}/2020-11/")
+    expect(page.locator("input[name=pus]")).to_have_value("2")
+    page.click("button[value=draft]")
+    expect(page.locator(MESSAGE)).to_have_text("Draf disimpan (versi 2).")
+    page.get_by_role("button", name="Samakan dengan register").click()
+    expect(page.locator("input[name=pus]")).to_have_value("3")
+    expect(page.locator("#balance .balance-text")).to_have_text("seimbang")
+    expect(page.locator("#balance .balance-where")).to_be_hidden()  # nothing differs any more
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/report_stale_360.png", full_page=True)
+    page.click("button[value=submit]")
+    page.wait_for_url(f"**/laporan/{RT}/2020-11/kirim/")
+    expect(page.locator("[data-total=pus]")).to_have_text("3")
+    expect(page.locator("[data-total=mkjp]")).to_have_text("1")
+    assert MonthlyReport.objects.get().status == ReportStatus.DRAFT
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/report_send_360.png", full_page=True)
+    page.get_by_role("button", name="Ya, kirim laporan").click()
+    expect(page.locator(MESSAGE)).to_have_text("Laporan dikirim ke PKB/PLKB.")
+    report = MonthlyReport.objects.get()
+    assert (report.status, report.pus, report.implan_pemerintah) == (ReportStatus.SUBMITTED, 3, 1)
