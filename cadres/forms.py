@@ -15,15 +15,29 @@ from cadres.register_queries import STATUS_FILTERS
 from reports.indicators import METHODS
 
 
+# Day first, the year in four digits, or ISO. Not the Indonesian locale's own list: it also takes
+# the American 10/25/2009 (a typo there would pass as another date) and two-digit years (a
+# birth year 60 would be 2060).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+DATE_ERROR = _("bukan tanggal yang benar. Tulis hari/bulan/tahun, mis. 17/08/1995.")
+
+
 class DateInput(forms.DateInput):
     """A date as Indonesians write it, 17/08/1995, typed on the number pad. (The browser's own
     date picker follows the phone's language, shows mm/dd/yyyy, and makes a cadre page back
-    through the years for a birth date.) The Indonesian locale's input formats take 17/08/1995,
-    17-08-1995 and the ISO 1995-08-17."""
+    through the years for a birth date.)"""
 
     def __init__(self, attrs=None):
         attrs = {"placeholder": _("hh/bb/tttt"), "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
         super().__init__(attrs, format="%d/%m/%Y")
+
+
+def indonesian_dates(form):
+    """Every date field of the form takes `DATE_INPUT_FORMATS` and says how to write a date."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            field.input_formats = DATE_INPUT_FORMATS
+            field.error_messages["invalid"] = DATE_ERROR
 
 
 def estimated_birth_date(age: int, on: datetime.date) -> datetime.date:
@@ -62,8 +76,8 @@ class CoupleForm(forms.ModelForm):
 
     remove_nik = forms.BooleanField(label=_("Hapus NIK yang tersimpan"), required=False)
     wife_age = forms.IntegerField(
-        label=_("atau umur istri (tahun)"), required=False, min_value=PUS_MIN_AGE, max_value=PUS_MAX_AGE,
-        help_text=_("Bila tanggal lahir tidak diketahui: tanggalnya diperkirakan dari umur."),
+        label=_("Umur istri (tahun)"), required=False, min_value=PUS_MIN_AGE, max_value=PUS_MAX_AGE,
+        help_text=_("Bila tanggal lahirnya tidak diketahui. Disimpan sebagai perkiraan."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": _("Umur istri harus bilangan bulat."),
@@ -89,6 +103,7 @@ class CoupleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["wife_birth_date"].required = False
         _name_leaving(self)
+        indonesian_dates(self)
         self.fields["wife_birth_date"].help_text = _("hari/bulan/tahun, mis. 17/08/1995")
         self.order_fields(self._field_order())
         if self.instance.pk and self.instance.wife_birth_date_estimated:
@@ -196,6 +211,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, couple, **kwargs):
         super().__init__(*args, **kwargs)
+        indonesian_dates(self)
         self.couple = couple
 
     @property
@@ -237,6 +253,7 @@ class LeaveForm(forms.ModelForm):
         self.fields["left_on"].required = True
         self.fields["left_reason"].required = True
         _name_leaving(self)
+        indonesian_dates(self)
         self.fields["left_reason"].choices = LeaveReason.choices
 
     def clean_left_on(self):

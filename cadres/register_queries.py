@@ -59,7 +59,7 @@ def register_counts(code: str, on: datetime.date) -> dict:
 def row_units(unit: Unit):
     """The units a register page lists with their counts: every RT of a desa or RW, else the children."""
     if unit.level in ("desa", "rw"):
-        return Unit.objects.subtree(unit.code).at_level("rt")
+        return Unit.objects.subtree(unit.code).at_level("rt").select_related("parent")
     return unit.children.all()
 
 
@@ -79,6 +79,24 @@ def counts_by_unit(unit: Unit, on: datetime.date) -> list[tuple[Unit, dict]]:
     by_code = {row.pop("unit_code"): row for row in grouped}
     empty = dict.fromkeys(_COUNTS, 0)
     return [(child, with_percentages(by_code.get(child.code, empty))) for child in units]
+
+
+def rows_by_rw(rows: list[tuple[Unit, dict]]) -> list[dict]:
+    """A desa's RT rows under their RW, each RW with its own sums: every RW has an "RT 001"."""
+    groups = {}
+    for rt, counts in rows:
+        group = groups.setdefault(rt.parent_id, {"rw": rt.parent, "rows": []})
+        group["rows"].append((rt, counts))
+    for group in groups.values():
+        group["totals"] = with_percentages({key: sum(row[key] for _rt, row in group["rows"]) for key in _COUNTS})
+    return list(groups.values())
+
+
+def reporting_month(today: datetime.date) -> datetime.date:
+    """The first day of the month being reported now: the previous calendar month (reports are
+    due early in the next one). The reports app keeps the same rule; this side may not import it."""
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    return last_month.replace(day=1)
 
 
 def couples_in(code: str, on: datetime.date):
@@ -193,6 +211,7 @@ def _status_history(couple: Couple) -> list[dict]:
             "~": _("Status diubah menjadi %(status)s sejak %(date)s"),
             "-": _("Status %(status)s sejak %(date)s dihapus"),
         }[record.history_type]
-        what = template % {"status": status_text(record.status, record.place), "date": date_format(record.since, "j M Y")}
+        what = template % {"status": status_text(record.status, record.place),
+                           "date": date_format(record.since, "j F Y")}
         entries.append({"when": record.history_date, "who": record.history_user, "what": what})
     return entries

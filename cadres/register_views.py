@@ -16,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from cadres import privacy, register_queries, scope
-from reports.periods import current_period, period_str
 from cadres.forms import CoupleAddForm, CoupleEditForm, LeaveForm, RegisterFilterForm, StatusForm
 from cadres.models import Couple
 from cadres.register import RISK_LABELS, couple_add, couple_status_set, risk_flags, status_on
@@ -49,16 +48,19 @@ def register(request, code):
     unit = scope.unit_for_reading(request.user, code)
     today = timezone.localdate()
     filters = RegisterFilterForm(request.GET)
+    rows = [] if unit.is_rt else register_queries.counts_by_unit(unit, today)
     context = {
         "unit": unit, "today": today, "filters": filters,
         "ancestors": [a for a in unit.ancestors() if scope.can_see(request.user, a.code)],
         "counts": register_queries.register_counts(code, today),
-        "rows": [] if unit.is_rt else register_queries.counts_by_unit(unit, today),
+        "rows": rows,
+        # A desa's RTs under their RW: each RW numbers its RTs from 001 again.
+        "rw_groups": register_queries.rows_by_rw(rows) if unit.level == "desa" else [],
         "can_add": unit.is_rt and scope.can_write(request.user, code),
         "can_write": scope.can_write(request.user, code),
         "lists_couples": unit.level in LIST_LEVELS,
         "can_export": privacy.may_export_register(request.user),
-        "month": period_str(current_period()),
+        "month": register_queries.reporting_month(today),
     }
     if context["lists_couples"]:
         couples = register_queries.couples_in(code, today)

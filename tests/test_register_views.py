@@ -177,8 +177,8 @@ def add_form(**overrides):
 @pytest.mark.parametrize("overrides, message", [
     ({"place": ""}, "Tempat pelayanan: Tempat pelayanan wajib diisi untuk metode KB."),
     ({"status": "hamil"}, "Tempat pelayanan: Tempat pelayanan hanya diisi untuk peserta KB, bukan untuk Hamil."),
-    ({"wife_birth_date": "2020-13-45"}, "Tanggal lahir istri: Masukkan tanggal yang valid."),
-    ({"registered_on": "kemarin"}, "Tanggal terdaftar: Masukkan tanggal yang valid."),
+    ({"wife_birth_date": "2020-13-45"}, "Tanggal lahir istri: bukan tanggal yang benar. Tulis hari/bulan/tahun, mis. 17/08/1995."),
+    ({"registered_on": "kemarin"}, "Tanggal terdaftar: bukan tanggal yang benar. Tulis hari/bulan/tahun, mis. 17/08/1995."),
     ({"wife_birth_date": "0001-01-01"}, "PUS hanya istri berumur 15–49 tahun."),
     ({"registered_on": "9999-12-31"}, "Tanggal terdaftar: Tanggal terdaftar tidak boleh sesudah hari ini."),
     ({"youngest_birth_date": "1990-01-01"}, "Tanggal lahir anak terkecil harus sesudah tanggal lahir istri."),
@@ -274,7 +274,7 @@ def test_a_status_change_goes_back_to_the_filtered_list(client, personas, mix, t
 
 @pytest.mark.parametrize("data, message", [
     ({"status": "pil", "place": "", "since": "2024-01-01"}, "Tempat pelayanan wajib diisi untuk metode KB."),
-    ({"status": "pil", "place": "pemerintah", "since": "31-02-2024"}, "Sejak tanggal: Masukkan tanggal yang valid."),
+    ({"status": "pil", "place": "pemerintah", "since": "31-02-2024"}, "Sejak tanggal: bukan tanggal yang benar. Tulis hari/bulan/tahun, mis. 17/08/1995."),
     ({"status": "pil", "place": "pemerintah", "since": "9999-01-01"}, "tidak boleh sesudah hari ini."),
     ({"status": "pil", "place": "pemerintah", "since": "1990-01-01"}, "tidak boleh sebelum tanggal terdaftar"),
     ({"status": "x", "place": "bulan", "since": ""}, "Status: Masukkan pilihan yang valid."),
@@ -301,7 +301,7 @@ def test_a_couple_leaves_the_register(client, personas, mix, today):
 
 @pytest.mark.parametrize("data, message", [
     ({"left_on": "", "left_reason": "cerai"}, "Tanggal berhenti dari register: Bidang ini tidak boleh kosong."),
-    ({"left_on": "2024-99-01", "left_reason": "cerai"}, "Tanggal berhenti dari register: Masukkan tanggal yang valid."),
+    ({"left_on": "2024-99-01", "left_reason": "cerai"}, "Tanggal berhenti dari register: bukan tanggal yang benar. Tulis hari/bulan/tahun, mis. 17/08/1995."),
     ({"left_on": "1990-01-01", "left_reason": "cerai"}, "tidak boleh sebelum tanggal terdaftar"),
     ({"left_on": "2024-01-01", "left_reason": "kabur"}, "Alasan berhenti: Masukkan pilihan yang valid."),
 ])
@@ -336,7 +336,7 @@ def test_the_history_names_who_changed_the_status_and_skips_relinking(client, pe
     })
     history = login(client, personas).get(reverse("couple_detail", args=[couple.pk])).context["history"]
     assert [(str(entry["what"]), entry["who"] and entry["who"].username) for entry in history] == [
-        (f"Status Pil (Swasta) sejak {date_format(today, 'j M Y')} dicatat", "pkb"),
-        (f"Status IAT (ingin anak ditunda) sejak {date_format(couple.registered_on, 'j M Y')} dicatat", None),
+        (f"Status Pil (Swasta) sejak {date_format(today, 'j F Y')} dicatat", "pkb"),
+        (f"Status IAT (ingin anak ditunda) sejak {date_format(couple.registered_on, 'j F Y')} dicatat", None),
         ("Pasangan didaftarkan", None),
     ]

@@ -75,8 +75,8 @@ class Couple(models.Model):
     nik = models.CharField(_("NIK istri"), max_length=16, blank=True, validators=[validate_nik])
     address = models.CharField(_("alamat / nomor rumah"), max_length=200, blank=True)
     registered_on = models.DateField(_("tanggal terdaftar"))
-    left_on = models.DateField(_("tanggal keluar"), null=True, blank=True)
-    left_reason = models.CharField(_("alasan keluar"), max_length=10, choices=LeaveReason.choices, blank=True)
+    left_on = models.DateField(_("tanggal berhenti dari register"), null=True, blank=True)
+    left_reason = models.CharField(_("alasan berhenti"), max_length=10, choices=LeaveReason.choices, blank=True)
 
     objects = CoupleQuerySet.as_manager()
     history = HistoricalRecords()

@@ -94,9 +94,9 @@ def test_a_ppkbd_level_user_sees_the_rts_of_a_desa_on_the_phone(personas, login,
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/register/32.14.01.2001/")
     assert (count(page, "pus"), count(page, "pa"), count(page, "unmet_need")) == ("2", "1", "1")
-    assert page.locator(".register-units tbody tr").count() == 2
+    assert page.locator(".register-units tr.unit-row").count() == 2
     assert page.locator(".couple-row").count() == 2
     assert fits_the_phone(page)
-    page.locator(".register-units a").first.click()
+    page.locator(".register-units .unit-row a").first.click()
     page.wait_for_url(f"**/register/{RT}/")
     assert page.locator(".couple-row").count() == 1
