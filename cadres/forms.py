@@ -99,16 +99,20 @@ class CoupleForm(forms.ModelForm):
             "children": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
         }
 
-    def __init__(self, *args, show_nik=False, **kwargs):
+    def __init__(self, *args, show_nik=False, show_birth_date=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["wife_birth_date"].required = False
         _name_leaving(self)
         indonesian_dates(self)
         self.fields["wife_birth_date"].help_text = _("hari/bulan/tahun, mis. 17/08/1995")
         self.order_fields(self._field_order())
-        if self.instance.pk and self.instance.wife_birth_date_estimated:
+        if self.instance.pk and (self.instance.wife_birth_date_estimated or not show_birth_date):
             self.initial["wife_birth_date"] = None
             self.initial["wife_age"] = self.instance.wife_age_on(timezone.localdate())
+        if self.instance.pk and not show_birth_date:
+            # Who may not see a wife's birth date edits her age: the stored date stays unless it changes.
+            del self.fields["wife_birth_date"]
+            self.fields["wife_age"].help_text = _("Ubah hanya bila umurnya salah: umur baru disimpan sebagai perkiraan.")
         self.stored_nik = self.instance.nik
         self.fields["nik"].help_text = _("16 angka, boleh dikosongkan.")
         if self.stored_nik and not show_nik:
@@ -125,16 +129,25 @@ class CoupleForm(forms.ModelForm):
         names.insert(names.index("wife_birth_date") + 1, "wife_age")
         return names
 
+    @property
+    def birth_field(self) -> str:
+        """The field that answers for the wife's birth: her age when the date is not shown."""
+        return "wife_birth_date" if "wife_birth_date" in self.fields else "wife_age"
+
     def _birth_date_or_age(self, cleaned):
-        """The wife's birth date, or one estimated from her age; one of the two is needed."""
+        """The wife's birth date, or one estimated from her age; one of the two is needed (the
+        date wins when both are given). An unchanged age keeps the date stored."""
         born, age = cleaned.get("wife_birth_date"), cleaned.get("wife_age")
+        today = timezone.localdate()
         if born is not None:
             self.instance.wife_birth_date_estimated = False
+        elif age is not None and self.instance.pk and age == self.instance.wife_age_on(today):
+            cleaned["wife_birth_date"] = self.instance.wife_birth_date
         elif age is not None:
-            cleaned["wife_birth_date"] = estimated_birth_date(age, timezone.localdate())
+            cleaned["wife_birth_date"] = estimated_birth_date(age, today)
             self.instance.wife_birth_date_estimated = True
         elif "wife_birth_date" not in self.errors and "wife_age" not in self.errors:
-            self.add_error("wife_birth_date", _("Isi tanggal lahir istri, atau umurnya bila tanggalnya tidak diketahui."))
+            self.add_error(self.birth_field, _("Isi tanggal lahir istri, atau umurnya bila tanggalnya tidak diketahui."))
 
     def clean(self):
         cleaned = super().clean()
@@ -151,7 +164,7 @@ class CoupleForm(forms.ModelForm):
         born, youngest = cleaned.get("wife_birth_date"), cleaned.get("youngest_birth_date")
         registered, left = cleaned.get("registered_on"), cleaned.get("left_on")
         if born and registered and not PUS_MIN_AGE <= _age(born, registered) <= PUS_MAX_AGE:
-            self.add_error("wife_birth_date", _(
+            self.add_error(self.birth_field, _(
                 "Tanggal lahir istri: pada tanggal terdaftar umurnya %(age)s tahun; PUS hanya istri "
                 "berumur %(min)s–%(max)s tahun."
             ) % {"age": _age(born, registered), "min": PUS_MIN_AGE, "max": PUS_MAX_AGE})

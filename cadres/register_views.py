@@ -110,7 +110,8 @@ def couple_new(request, code):
 @login_required
 def couple_edit(request, pk):
     couple = _couple(request, pk, write=True)
-    form = CoupleEditForm(request.POST or None, instance=couple, show_nik=request.user.is_admin_role)
+    form = CoupleEditForm(request.POST or None, instance=couple, show_nik=request.user.is_admin_role,
+                          show_birth_date=privacy.sees_birth_dates(request.user))
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
             form.save()
