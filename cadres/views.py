@@ -2,7 +2,9 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Max
 from django.shortcuts import render
+from django.utils import timezone
 
 WARN_AFTER_FAILURES = 3
 
@@ -32,5 +34,15 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer after too many failures: the login form again, saying why."""
-    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
-    return render(request, "registration/login.html", {"form": form, "locked_out": True})
+    username = (credentials or {}).get("username", "")
+    form = AuthenticationForm(request, initial={"username": username})
+    return render(request, "registration/login.html",
+                  {"form": form, "locked_out": True, "locked_until": locked_until(username)})
+
+
+def locked_until(username):
+    """When a locked name may try again: its last failure plus the cool-off (axes counts from it)."""
+    from axes.models import AccessAttempt  # axes' models need the app registry ready
+
+    last = AccessAttempt.objects.filter(username=username).aggregate(last=Max("attempt_time"))["last"]
+    return timezone.localtime((last or timezone.now()) + settings.AXES_COOLOFF_TIME)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
 
 from cadres import views as cadres_views
 from cadres.converters import UnitCodeConverter
@@ -11,9 +13,21 @@ from reports.periods import PeriodConverter
 register_converter(UnitCodeConverter, "code")
 register_converter(PeriodConverter, "period")
 
+
+class Favicon(RedirectView):
+    """Browsers ask /favicon.ico whatever the page links: send them to the static icon (its
+    hashed name is known only once the app runs, so it is looked up per request)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
+
 urlpatterns = [
     path("", home_views.home_page, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", Favicon.as_view(), name="favicon"),
     path("accounts/login/", cadres_views.Login.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", cadres_views.PasswordChange.as_view(), name="password_change"),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.urls import reverse
 
 from tests.factories import PASSWORD, make_user
@@ -129,3 +131,22 @@ def test_every_page_offers_a_password_change_and_a_favicon(client, personas):
     body = client.get("/").content.decode()
     assert reverse("password_change") in body and "Ganti kata sandi" in body
     assert 'rel="icon" href="/static/favicon.svg"' in body
+
+
+def test_the_locked_out_page_says_until_when(client, personas):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "pkb", "password": "salah"})
+    last = AccessAttempt.objects.get(username="pkb").attempt_time
+    response = client.post("/accounts/login/", {"username": "pkb", "password": PASSWORD})
+    until = timezone.localtime(last + timedelta(minutes=15)).strftime("%H:%M")
+    assert f"Coba lagi setelah pukul {until}." in response.content.decode()
+
+
+def test_favicon_ico_redirects_to_the_static_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.url == "/static/favicon.svg"
+    from django.contrib.staticfiles import finders
+    assert open(finders.find("favicon.svg")).read().startswith("<svg")
