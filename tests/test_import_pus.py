@@ -125,7 +125,7 @@ def test_a_couple_is_on_the_register_from_sejak_with_its_status_and_history(kara
     assert (euis.nik, euis.registered_on) == ("", datetime.date(2019, 7, 1))
     assert list(euis.statuses.values_list("status", "place", "is_pb")) == [("iat", "", False)]
     assert [str(entry["what"]) for entry in couple_history(siti)] == [
-        "Pasangan didaftarkan", "Status IUD (Swasta) sejak 12 Nov 2020 dicatat",
+        "Pasangan didaftarkan", "Status IUD (Swasta) sejak 12 November 2020 dicatat",
     ]
 
 
