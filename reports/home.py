@@ -4,20 +4,19 @@
   its state and deadline, the last months' states, and the register's PUS today.
 - A cadre of a desa or RW (PPKBD, Sub-PPKBD): the month's report of every RT, grouped by RW.
 - A PKB: per unit, the reports waiting to be verified and how many of them are flagged.
-- The OPD and admins: per unit, the month's coverage and what is left before closing it.
+- The OPD and admins: per unit, the month's coverage and what is left before closing it
+  (`reports.closing.counts_per_unit`).
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from cadres import codes
 from cadres.models import Couple, Unit, subtree_q
 from reports import queue
-from reports.deadlines import deadline
 from reports.models import MonthlyReport, ReportStatus
 from reports.periods import add_months, current_period
 from reports.report_page import due_state
@@ -87,59 +86,4 @@ def waiting_per_unit(units: list[Unit], period: datetime.date) -> list[Waiting]:
         row = next(rows[code] for code in rows if codes.in_subtree(report.rt_id, code))
         row.waiting += 1
         row.flagged += bool(queue.flags_for(report, previous.get(report.rt_id)))
-    return list(rows.values())
-
-
-@dataclass
-class Coverage:
-    unit: Unit
-    expected: int = 0
-    counts: dict = field(default_factory=dict)
-    on_time: int = 0
-
-    @property
-    def received(self) -> int:
-        return sum(self.counts.get(status, 0) for status in SENT)
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.received
-
-    @property
-    def unsent(self) -> int:
-        """Of the missing, the RTs whose report is a draft or was returned."""
-        return self.counts.get(ReportStatus.DRAFT, 0) + self.counts.get(ReportStatus.RETURNED, 0)
-
-    @property
-    def waiting(self) -> int:
-        return self.counts.get(ReportStatus.SUBMITTED, 0)
-
-    @property
-    def verified(self) -> int:
-        return self.counts.get(ReportStatus.VERIFIED, 0)
-
-
-def coverage_per_unit(units: list[Unit], period: datetime.date) -> list[Coverage]:
-    """Per unit, RTs expected and the month's reports by status and on time (two queries per
-    level among the units: one for the RTs, one for the reports)."""
-    rows = {unit.code: Coverage(unit) for unit in units}
-    for length in sorted({len(code) for code in rows}):
-        same = [code for code in rows if len(code) == length]
-        units_q, reports_q = Q(), Q()
-        for code in same:
-            units_q |= subtree_q(code)
-            reports_q |= subtree_q(code, "rt__code")
-        for row in (Unit.objects.filter(units_q).at_level("rt").values(top=Substr("code", 1, length))
-                    .annotate(n=Count("code")).order_by()):
-            rows[row["top"]].expected = row["n"]
-        reports = (MonthlyReport.objects.filter(reports_q, period=period)
-                   .alias(sent=Coalesce("first_submitted_at", "submitted_at"))
-                   .values("status", top=Substr("rt_id", 1, length))
-                   .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(sent__lt=deadline(period))))
-                   .order_by())
-        for row in reports:
-            coverage = rows[row["top"]]
-            coverage.counts[row["status"]] = row["n"]
-            if row["status"] in SENT:
-                coverage.on_time += row["on_time"]
     return list(rows.values())

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from cadres import scope
 from cadres.models import Role
-from reports import home, queue
+from reports import closing, home, queue
 from reports.periods import current_period, period_label, period_str
 
 
@@ -19,7 +19,7 @@ def home_page(request):
         context["areas"] = [(unit, queue.rts_by_rw(unit.code, period)) for unit in units if not unit.is_rt]
     elif request.user.role == Role.PKB:
         context["waiting"] = sorted(home.waiting_per_unit(units, period), key=lambda row: (-row.flagged, -row.waiting))
-        context["coverage"] = home.coverage_per_unit(units, period)
+        context["coverage"] = closing.counts_per_unit(units, period)
     else:
-        context["coverage"] = home.coverage_per_unit(units, period)
+        context["coverage"] = closing.counts_per_unit(units, period)
     return render(request, "reports/home/home.html", context)

@@ -88,7 +88,8 @@ def test_the_opd_sees_the_kabupatens_coverage_and_what_is_left_before_closing(cl
     make_report("32.14.02.2001.001.001", LAST, status=ReportStatus.DRAFT, pus=2, ias=2)
     response = home(client, personas["opd"].user)
     (row,) = response.context["coverage"]
-    assert (row.unit.code, row.expected, row.received, row.verified, row.waiting, row.missing, row.unsent) == (
+    assert (row.unit.code, row.expected, row.received, row.verified, row.submitted, row.not_received,
+            row.in_progress) == (
         "32.14", 4, 2, 1, 1, 2, 1)
     assert "Sebelum periode ditutup: 2 RT belum mengirim laporan, 1 laporan belum diverifikasi." in (
         response.content.decode())
