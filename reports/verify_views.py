@@ -34,7 +34,9 @@ def verification_queue(request, code, period):
         context["rows"], context["groups"] = rows, queue.group_by_rw(code, rows)
         context["counts"], context["waiting"] = queue.status_counts(rows), queue.waiting_with_rw(context["groups"])
     else:
-        context["kecamatan_groups"] = queue.desa_by_kecamatan(code, period)
+        groups = queue.desa_by_kecamatan(code, period)
+        context["kecamatan_groups"] = groups
+        context["kecamatan_without_rts"] = [g.kecamatan.name for g in groups if g.kecamatan and not g.expected]
     return render(request, "reports/workflow/queue.html", context)
 
 

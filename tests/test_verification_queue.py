@@ -220,3 +220,13 @@ def test_the_kabupaten_queue_groups_desa_by_kecamatan_and_folds_silent_desa(clie
     assert body.count("<details class=\"card mb-2 kecamatan-group\"") == 2 and body.count('class="list-group-item list-group-item-action') == 1
     assert "3 desa belum ada laporan" in body and "2 desa belum ada laporan" in body
     assert "8 RT · dikirim 1 · diverifikasi 1 · belum masuk 4" in body
+
+
+def test_the_kabupaten_queue_names_kecamatan_without_rts_in_one_line(client, personas, month):
+    make_unit("32.14.03", "Jatiluhur")
+    make_unit("32.14.03.2001")  # a desa, no RW or RT yet
+    client.force_login(personas["opd"].user)
+    response = client.get("/verifikasi/32.14/2020-11/")
+    assert response.context["kecamatan_without_rts"] == ["Jatiluhur"]
+    body = response.content.decode()
+    assert "Belum ada RT terdaftar: Jatiluhur" in body and 'data-kecamatan="32.14.03"' not in body
