@@ -247,8 +247,15 @@ def _claim_for_verifier(report: MonthlyReport, version: int | None, by) -> Month
 def report_verify(*, report: MonthlyReport, by, version: int | None = None) -> MonthlyReport:
     report = _claim_for_verifier(report, version, by)
     _check_status(report, (ReportStatus.SUBMITTED,), _("diverifikasi (hanya laporan yang sudah dikirim)"))
+    _check_four_eyes(report, by)
     report.status, report.verified_at, report.verified_by = ReportStatus.VERIFIED, timezone.now(), by
     return _save(report, by, _("diverifikasi"))
+
+
+def _check_four_eyes(report: MonthlyReport, by):
+    """Four eyes: whoever sent a report (a PKB may fill one in for a cadre) does not verify it."""
+    if report.submitted_by_id is not None and report.submitted_by_id == by.pk:
+        raise WorkflowError(_("Laporan ini Anda kirim sendiri: verifikasinya oleh PKB/PLKB atau admin lain."))
 
 
 class VerifiedAll(NamedTuple):
@@ -272,7 +279,7 @@ def report_verify_all(*, unit: Unit, period: datetime.date, by, include_flagged:
     flagged = set() if include_flagged else flagged_rts(submitted)
     verified = 0
     for report in submitted:
-        if kabupaten_code(report.rt_id) in closed or report.rt_id in flagged:
+        if kabupaten_code(report.rt_id) in closed or report.rt_id in flagged or report.submitted_by_id == by.pk:
             continue
         claimed = MonthlyReport.objects.filter(
             pk=report.pk, version=report.version, status=ReportStatus.SUBMITTED

@@ -13,7 +13,7 @@ from reports.queue import next_waiting
 from reports.periods import add_months
 from reports.workflow import flagged_rts, report_verify_all
 from tests.factories import make_unit
-from tests.report_factories import make_report
+from tests.report_factories import balanced_counts, make_report
 
 DESA = "32.14.01.2001"
 RT1, RT2 = "32.14.01.2001.001.001", "32.14.01.2001.001.002"
@@ -123,3 +123,17 @@ def test_verify_all_finds_the_flags_in_constant_queries(tree, personas, django_a
                 f"32.14.01.2001.009.{i:03}" for i in range(1, n + 1)])
         counts.append(len(queries))
     assert counts[0] == counts[1] == 6  # savepoint, 2 closed-period reads, reports, month before, release
+
+
+def test_whoever_sent_a_report_does_not_verify_it(tree, personas):
+    from reports.workflow import WorkflowError, report_submit, report_verify
+
+    pkb = personas["pkb"].user
+    report = report_submit(rt=Unit.objects.get(code=RT1), period=NOV, counts=balanced_counts(pus=2, ias=2),
+                           corrections={}, version=0, by=pkb)
+    with pytest.raises(WorkflowError, match="Anda kirim sendiri"):
+        report_verify(report=report, by=pkb)
+    assert report_verify_all(unit=Unit.objects.get(code=DESA), period=NOV, by=pkb).verified == 0
+    assert MonthlyReport.objects.get().status == "submitted"
+    admin = personas["admin"].user
+    assert report_verify(report=MonthlyReport.objects.get(), by=admin).verified_by == admin
