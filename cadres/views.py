@@ -1,6 +1,7 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import logout, views as auth_views
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Max
 from django.shortcuts import render
@@ -25,7 +26,23 @@ class Login(auth_views.LoginView):
 
 
 class PasswordChange(auth_views.PasswordChangeView):
-    """Django's password change, which also lifts the must-change-at-first-login flag."""
+    """Django's password change, which also lifts the must-change-at-first-login flag.
+
+    A wrong current password counts as a failed login (the same lockout), so that whoever holds
+    a session cannot guess the password here without limit; a locked account is logged out."""
+
+    def dispatch(self, request, *args, **kwargs):
+        credentials = {"username": request.user.get_username()}
+        if request.user.is_authenticated and AxesProxyHandler.is_locked(request, credentials=credentials):
+            logout(request)
+            return locked_out(request, credentials=credentials)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password"):
+            user_login_failed.send(sender=__name__, credentials={"username": self.request.user.get_username()},
+                                   request=self.request)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         form.user.must_change_password = False  # saved with the new password

@@ -150,3 +150,17 @@ def test_favicon_ico_redirects_to_the_static_icon(client, db):
     assert response.status_code == 301 and response.url == "/static/favicon.svg"
     from django.contrib.staticfiles import finders
     assert open(finders.find("favicon.svg")).read().startswith("<svg")
+
+
+def test_a_wrong_current_password_counts_towards_the_lockout(client, personas):
+    client.force_login(personas["pkb"].user)
+    data = {"old_password": "salah", "new_password1": "Kader-Desa-2026!", "new_password2": "Kader-Desa-2026!"}
+    for _attempt in range(5):
+        assert client.post(reverse("password_change"), data).status_code == 200
+    response = client.post(reverse("password_change"), {**data, "old_password": PASSWORD})
+    assert "dikunci" in response.content.decode()
+    assert "_auth_user_id" not in client.session  # logged out, password unchanged
+    personas["pkb"].user.refresh_from_db()
+    assert personas["pkb"].user.check_password(PASSWORD)
+    refused = client.post("/accounts/login/", {"username": "pkb", "password": PASSWORD})
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
