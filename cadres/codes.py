@@ -12,12 +12,13 @@ SEGMENT_WIDTHS = (2, 2, 2, 4, 3, 3)
 CODE_LENGTHS = {
     level: sum(SEGMENT_WIDTHS[: depth + 1]) + depth for depth, level in enumerate(LEVELS)
 }
-CODE_PATTERN = r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4}(?:\.\d{3}(?:\.\d{3})?)?)?)?)?"
-_CODE_RE = re.compile(rf"^{CODE_PATTERN}$")
+# ASCII digits only: `\d` would take any script's digits (e.g. Arabic-Indic).
+CODE_PATTERN = r"[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4}(?:\.[0-9]{3}(?:\.[0-9]{3})?)?)?)?)?"
+_CODE_RE = re.compile(CODE_PATTERN)
 
 
 def is_valid_code(code: str) -> bool:
-    return bool(_CODE_RE.match(code))
+    return bool(_CODE_RE.fullmatch(code))
 
 
 def level_of(code: str) -> str:

@@ -6,12 +6,13 @@ import re
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits, the whole text (`$` would let a trailing newline through).
+_PERIOD_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def parse_period(text: str) -> datetime.date:
     """The first day of the month `YYYY-MM`; ValueError for anything else."""
-    match = _PERIOD_RE.match(text or "")
+    match = _PERIOD_RE.fullmatch(text or "")
     if not match:
         raise ValueError(f"periode {text!r} harus berbentuk YYYY-MM")
     year, month = int(match[1]), int(match[2])
@@ -45,7 +46,7 @@ def current_period() -> datetime.date:
 
 
 class PeriodConverter:
-    regex = r"\d{4}-\d{2}"
+    regex = r"[0-9]{4}-[0-9]{2}"
 
     def to_python(self, value):
         return parse_period(value)

@@ -43,3 +43,24 @@ def test_subtree_is_a_prefix_on_whole_segments():
 
 def test_ancestors_go_from_the_top_down():
     assert codes.ancestors("32.14.01.2001") == ["32", "32.14", "32.14.01"]
+
+
+@pytest.mark.parametrize("text", ["32.14\n", "٣٢.١٤", "32.14.01.2001\n"])
+def test_a_code_is_ascii_digits_and_nothing_after(text):
+    assert not codes.is_valid_code(text)
+
+
+@pytest.mark.parametrize("text", ["2020-11\n", "٢٠٢٦-١٠", "2020-11 "])
+def test_a_period_is_ascii_digits_and_nothing_after(text):
+    from reports.periods import parse_period
+
+    with pytest.raises(ValueError):
+        parse_period(text)
+
+
+def test_urls_with_other_scripts_digits_are_not_found(client, personas):
+    client.force_login(personas["admin"].user)
+    assert client.get("/wilayah/32.14/٢٠٢٠-١١/").status_code == 404
+    assert client.get("/wilayah/٣٢.١٤/2020-11/").status_code == 404
+    answer = client.get("/wilayah/32.14/2020-11/", {"bulan": "2020-11\n"}, follow=True)
+    assert "tidak sah" in answer.content.decode()
