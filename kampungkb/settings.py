@@ -124,11 +124,14 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed names (cached for ever on the phones) need `collectstatic`; development and
-# tests use the plain storage and WhiteNoise's finders instead.
-STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
+# tests use the plain storage and WhiteNoise's finders instead. With DEBUG=0 and no collected
+# manifest yet, the plain names are served from the source folders (pages work; `collectstatic`
+# then a restart gives the hashed names) rather than every page failing on a missing manifest.
+STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG and (STATIC_ROOT / "staticfiles.json").exists())
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -56,3 +56,17 @@ def test_https_turns_on_secure_cookies_redirect_and_hsts():
 def test_the_language_is_indonesian_and_the_time_jakarta():
     values = settings_in()
     assert values["LANGUAGE_CODE"] == "id" and values["TIME_ZONE"] == "Asia/Jakarta"
+
+
+def test_debug_0_without_collectstatic_serves_pages_with_plain_static_names(tmp_path):
+    """No manifest collected yet: the login page and its stylesheet still answer 200, not 500."""
+    code = (
+        "from django.test import Client; c = Client(); r = c.get('/accounts/login/'); "
+        "s = c.get('/static/css/app.css'); print(r.status_code, s.status_code, '/static/css/app.css' in r.content.decode())"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {**clean, "DEBUG": "0", "SECRET_KEY": REAL_SECRET, "ALLOWED_HOSTS": "testserver", "STATIC_ROOT": str(tmp_path)}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "200", "True"]
