@@ -49,6 +49,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Pages are compressed here, whoever serves them: the report form is 50 KB of HTML, 4 KB gzipped
+    # (on slow 3G, 1 s against 0.1 s). The CSRF token is masked anew on every response, which is
+    # Django's BREACH mitigation for compressed pages.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "cadres.middleware.PasswordChangeRequiredMiddleware",
+    "cadres.middleware.PrivatePagesMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

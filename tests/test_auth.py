@@ -164,3 +164,19 @@ def test_a_wrong_current_password_counts_towards_the_lockout(client, personas):
     assert personas["pkb"].user.check_password(PASSWORD)
     refused = client.post("/accounts/login/", {"username": "pkb", "password": PASSWORD})
     assert refused.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_pages_and_downloads_for_a_logged_in_user_are_not_kept_by_caches(client, personas):
+    client.force_login(personas["kader"].user)
+    for url in ("/", "/register/32.14.01.2001.001.001/", "/register/32.14.01.2001.001.001/unduh.xlsx"):
+        cache = client.get(url)["Cache-Control"]
+        assert "private" in cache and "no-store" in cache, url
+
+
+def test_pages_go_out_compressed(client, personas):
+    client.force_login(personas["kader"].user)
+    response = client.get("/laporan/32.14.01.2001.001.001/2020-11/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    import gzip
+
+    assert "Laporan bulanan" in gzip.decompress(response.content).decode()
