@@ -66,7 +66,7 @@ def add_couples(rng: random.Random) -> str:
     rows = []
     for couple, history in zip(couples, histories):
         statuses = [CoupleStatus(couple=couple, since=since, status=s, place=p) for since, s, p in history]
-        link_statuses(statuses)
+        link_statuses(statuses, first_use=couple.first_use, ever_used=couple.ever_used)
         rows.extend(statuses)
     CoupleStatus.objects.bulk_create(rows)
     return f"{len(couples)} pasangan usia subur dengan {len(rows)} status KB"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Couple
 from cadres.models.register import (
-    PLACE_CHOICES, PUS_MAX_AGE, PUS_MIN_AGE, STATUS_CHOICES, STATUS_LABELS, LeaveReason, years_before,
+    PLACE_CHOICES, PUS_MAX_AGE, PUS_MIN_AGE, STATUS_CHOICES, STATUS_LABELS, FirstUse, LeaveReason, years_before,
 )
 from cadres.register_queries import STATUS_FILTERS
 from reports.indicators import METHODS
@@ -175,14 +175,43 @@ class CoupleForm(forms.ModelForm):
         return cleaned
 
 
+# Not required: a form sent without an answer keeps the couple's (a new couple's: the defaults,
+# a continuing user who, written in as non-users, never used a method).
+def first_use_field(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=FirstUse.choices, initial=FirstUse.LAMA, required=False,
+                                  empty_value=None, widget=forms.RadioSelect)
+
+
+def ever_used_field(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=[(False, _("Belum pernah")), (True, _("Pernah"))], initial=False, required=False,
+        coerce=lambda value: value in (True, "True"), empty_value=None, widget=forms.RadioSelect,
+    )
+
+
+def before_register(form, cleaned, status) -> None:
+    """Keeps only the answer that applies to the first status: whether a method is a first use,
+    or whether non-users ever used one; an answer not given stays the couple's."""
+    applies = {"first_use": status in METHODS, "ever_used": status not in METHODS}
+    default = {"first_use": FirstUse.LAMA, "ever_used": False}
+    for name in applies.keys() & form.fields.keys():
+        if not applies[name]:
+            cleaned[name] = default[name]
+        elif cleaned.get(name) is None:
+            cleaned[name] = getattr(form.instance, name)
+
+
 class CoupleAddForm(CoupleForm):
-    """A new couple and its first status, from the date registered."""
+    """A new couple and its first status, from the date registered; and whether that status is
+    a first use of KB (a PB) or a continuing one, the default."""
 
     status = forms.ChoiceField(label=_("Status KB sekarang"), choices=[("", "—")] + STATUS_CHOICES)
     place = forms.ChoiceField(
         label=_("Tempat pelayanan"), choices=[("", "—")] + PLACE_CHOICES, required=False,
         help_text=_("Hanya untuk peserta KB (metode)."),
     )
+    first_use = first_use_field(_("Bila ber-KB: sejak kapan?"))
+    ever_used = ever_used_field(_("Bila tidak ber-KB: pernah memakai alat/obat KB?"))
 
     class Meta(CoupleForm.Meta):
         fields = [name for name in CoupleForm.Meta.fields if name not in ("left_on", "left_reason")]
@@ -190,19 +219,49 @@ class CoupleAddForm(CoupleForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registered_on"].help_text = _("Status di bawah berlaku sejak tanggal ini.")
+        self.fields["first_use"].help_text = _(
+            "Peserta yang sudah ber-KB sebelum dicatat di register bukan peserta baru (PB)."
+        )
 
     def clean(self):
         cleaned = super().clean()
         check_place(self, cleaned.get("status"), cleaned.get("place"))
+        before_register(self, cleaned, cleaned.get("status"))
         return cleaned
 
     def couple_fields(self) -> dict:
         """The new couple's own fields, for `couple_add` (the date registered is its status's start)."""
-        fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "registered_on"}
+        names = [name for name in self.Meta.fields if name != "registered_on"] + ["first_use", "ever_used"]
+        fields = {name: self.cleaned_data[name] for name in names}
         return {**fields, "wife_birth_date_estimated": self.instance.wife_birth_date_estimated}
 
 
 class CoupleEditForm(CoupleForm):
+    """The couple's data; and what came before the register, asked of the first status only."""
+
+    first_use = first_use_field(_("Status pertama: sejak kapan ber-KB?"))
+    ever_used = ever_used_field(_("Sebelum didaftar: pernah memakai alat/obat KB?"))
+
+    class Meta(CoupleForm.Meta):
+        fields = CoupleForm.Meta.fields + ["first_use", "ever_used"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = self.instance.statuses.order_by("since").first()
+        self.first_status = first and first.status
+        del self.fields["ever_used" if self.first_status in METHODS else "first_use"]
+
+    def clean(self):
+        cleaned = super().clean()
+        before_register(self, cleaned, self.first_status)
+        return cleaned
+
+    @property
+    def counts_changed(self) -> bool:
+        """Whether the answer about before the register changed: the statuses are recounted."""
+        return any(self.cleaned_data[name] != self.initial.get(name) for name in ("first_use", "ever_used")
+                   if name in self.fields)
+
     def clean_registered_on(self):
         registered = self.cleaned_data["registered_on"]
         first = self.instance.statuses.order_by("since").first()

@@ -1,8 +1,11 @@
-"""The PUS register import (CONTRACT §3): couples added to the register, each with its status.
+"""The PUS register import: couples added to the register, each with its status (the columns are
+in docs/interfaces.md).
 
 An imported couple is on the register from `sejak`, the day its status began: `registered_on`
-and its one status row both start then, and `link_statuses` (the register's own rule) marks a
-method as a peserta baru (PB) on that day. The import adds couples; it does not look for
+and its one status row both start then. An imported user is a continuing user (peserta lama)
+unless `peserta_baru` says `ya`: then `link_statuses` (the register's own rule) counts the
+method as a peserta baru (PB) on that day. The file cannot tell a first use from a use again after
+a birth, so an imported PB is a plain PB, never a PB pasca. The import adds couples; it does not look for
 couples already on the register. `pus_read` checks every row and raises tabular.ImportRefused
 naming each problem; `pus_write` then inserts in bulk in one transaction.
 """
@@ -18,8 +21,11 @@ from lokal.nik import is_valid_nik, parse_nik
 from cadres import bulk_insert, tabular
 from cadres.imports import check_units_exist
 from cadres.models import Couple, CoupleStatus
-from cadres.register import link_statuses
-from reports.indicators import METHODS, NON_USERS, PLACES
+from cadres.models.register import FirstUse
+from cadres.register import LINKED_FIELDS, link_statuses
+from cadres.status_kinds import METHOD_KEYS as METHODS
+from cadres.status_kinds import NON_USER_KEYS as NON_USERS
+from cadres.status_kinds import PLACE_KEYS as PLACES
 
 MAX_CHILDREN = 30  # more is a typing error; the column is a small integer
 
@@ -49,10 +55,12 @@ COLUMNS = {
     "tempat": tabular.optional(tabular.choice(PLACES)),
     "sejak": tabular.date,
     "nik": tabular.optional(_nik),
+    "peserta_baru": tabular.optional(tabular.choice(("ya", "tidak"))),
 }
-OPTIONAL_COLUMNS = ("nik",)
-COUPLE_COLUMNS = ["rt_id", "wife_name", "wife_birth_date", "husband_name", "children", "nik", "registered_on"]
-STATUS_COLUMNS = ["couple_id", "since", "status", "place", "is_pb", "until"]
+OPTIONAL_COLUMNS = ("nik", "peserta_baru")
+COUPLE_COLUMNS = ["rt_id", "wife_name", "wife_birth_date", "husband_name", "children", "nik", "registered_on",
+                  "first_use"]
+STATUS_COLUMNS = ["couple_id", "since", "status", "place", *LINKED_FIELDS]
 HISTORY_REASON = "import_pus"
 _BATCH = 5000  # couples turned into statements at a time
 
@@ -68,6 +76,7 @@ class CoupleRow:
     place: str  # "" for a non-user
     since: datetime.date
     nik: str  # "" when not given
+    first_use: str  # FirstUse: PB when `peserta_baru` says ya, else a continuing user
 
 
 @dataclass(frozen=True)
@@ -96,12 +105,14 @@ def pus_read(path: Path) -> list[CoupleRow]:
             rows_of_rt.setdefault(values["kode_rt"], []).append(row.number)
         found = len(problems)
         _check_place(row, problems)
+        _check_new_user(row, problems)
         _check_dates(row, today, problems)
         if row.ok and len(problems) == found:
             couples.append(CoupleRow(
                 rt=values["kode_rt"], wife_name=values["nama_istri"], wife_birth_date=values["tanggal_lahir_istri"],
                 husband_name=values["nama_suami"], children=values["jumlah_anak"], status=values["status"],
                 place=values["tempat"] or "", since=values["sejak"], nik=values["nik"] or "",
+                first_use=FirstUse.PB if values["peserta_baru"] == "ya" else FirstUse.LAMA,
             ))
     check_units_exist(rows_of_rt, problems, column="kode_rt", what="RT")
     problems.raise_if_any()
@@ -118,6 +129,13 @@ def _check_place(row: tabular.Row, problems: tabular.Problems) -> None:
         problems.add(row.number, "tempat", f"wajib diisi untuk metode {status} (pemerintah atau swasta)")
     elif status in NON_USERS and place is not None:
         problems.add(row.number, "tempat", f"harus kosong untuk status {status} (tempat hanya untuk metode KB)")
+
+
+def _check_new_user(row: tabular.Row, problems: tabular.Problems) -> None:
+    """Only a method can be a peserta baru."""
+    if row.values.get("peserta_baru") == "ya" and row.values.get("status") in NON_USERS:
+        status = row.values["status"]
+        problems.add(row.number, "peserta_baru", f"ya hanya untuk metode KB, bukan untuk status {status}")
 
 
 def _check_dates(row: tabular.Row, today: datetime.date, problems: tabular.Problems) -> None:
@@ -142,7 +160,7 @@ def pus_write(*, rows: list[CoupleRow]) -> PusImportResult:
     for batch in tabular.batched(rows, _BATCH):
         couple_rows = [
             couples.complete((row.rt, row.wife_name, row.wife_birth_date, row.husband_name, row.children,
-                              row.nik, row.since))
+                              row.nik, row.since, row.first_use))
             for row in batch
         ]
         couple_ids = couples.insert(couple_rows, returning="id")
@@ -156,7 +174,7 @@ def pus_write(*, rows: list[CoupleRow]) -> PusImportResult:
 
 
 def _status_values(couple_id: int, row: CoupleRow) -> tuple:
-    """The couple's one status row, its PB flag and `until` set by the register's own rule."""
+    """The couple's one status row, its kind, PB flag and `until` set by the register's own rule."""
     status = CoupleStatus(couple_id=couple_id, since=row.since, status=row.status, place=row.place)
-    link_statuses([status])
-    return (couple_id, status.since, status.status, status.place, status.is_pb, status.until)
+    link_statuses([status], first_use=row.first_use, ever_used=False)
+    return (couple_id, status.since, status.status, status.place, status.kind, status.is_pb, status.until)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cadres import privacy, register_queries, scope
 from cadres.forms import CoupleAddForm, CoupleEditForm, LeaveForm, RegisterFilterForm, StatusForm
 from cadres.models import Couple
-from cadres.register import RISK_LABELS, couple_add, couple_status_set, risk_flags, status_on
+from cadres.register import KIND_NOTES, RISK_LABELS, couple_add, couple_status_set, couple_update, risk_flags, status_on
 
 PAGE_SIZE = 50
 LIST_LEVELS = ("desa", "rw", "rt")  # above a desa the page lists units only: too many couples
@@ -75,12 +75,14 @@ def couple_detail(request, pk):
     couple = _couple(request, pk)
     today = timezone.localdate()
     current = status_on(couple, today)
+    statuses = list(couple.statuses.order_by("-since"))
     context = {
         "couple": couple, "today": today, "age": couple.wife_age_on(today),
         "current": current,
         "badge": register_queries.status_badge(current and current.status),
         "risks": [RISK_LABELS[flag] for flag in risk_flags(couple, today)],
-        "statuses": couple.statuses.order_by("-since"),
+        "statuses": statuses,
+        "first_is_method": bool(statuses) and statuses[-1].is_method,
         "history": register_queries.couple_history(couple),
         "can_write": scope.can_write(request.user, couple.rt_id),
         "show_nik": request.user.is_admin_role,
@@ -114,7 +116,7 @@ def couple_edit(request, pk):
                           show_birth_date=privacy.sees_birth_dates(request.user))
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
-            form.save()
+            couple_update(form.save(commit=False), recount=form.counts_changed)
             messages.success(request, _("Data %(couple)s disimpan.") % {"couple": couple})
         return redirect("couple_detail", pk=couple.pk)
     return render(request, "cadres/register/form.html", {"form": form, "unit": couple.rt, "couple": couple})
@@ -133,7 +135,7 @@ def couple_status(request, pk):
             "couple": couple, "status": register_queries.status_text(row.status, row.place),
             "date": date_format(row.since, "j F Y"),
         }
-        messages.success(request, message + (" " + _("Peserta KB baru (PB).") if row.is_pb else ""))
+        messages.success(request, " ".join(filter(None, [message, str(KIND_NOTES.get(row.kind, ""))])))
         return redirect(_back(request, couple))
     context = {"form": form, "couple": couple, "current": current, "next": _back(request, couple)}
     return render(request, "cadres/register/status.html", context)

@@ -20,6 +20,8 @@ Pure Python: the register's writes keep each row's kind with it (`cadres.registe
 from collections.abc import Sequence
 
 METHOD_KEYS = ("iud", "implan", "mow", "mop", "suntik", "pil", "kondom")
+NON_USER_KEYS = ("hamil", "ias", "iat", "tial")
+PLACE_KEYS = ("pemerintah", "swasta")
 DROP_OUT_TO = ("ias", "iat", "tial")
 
 PB, PB_PASCA, GC, DO, NONE = "pb", "pb_pasca", "gc", "do", ""

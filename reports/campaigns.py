@@ -1,14 +1,16 @@
-"""The OPD's campaigns (a target of new users per method for a unit between two dates) and their
-progress: PB in the unit's subtree within the dates, from two sources side by side.
+"""The OPD's campaigns (a target of acceptors per method for a unit between two dates) and their
+progress: PB into the methods plus switches into them (ganti cara) in the unit's subtree within
+the dates, shown apart and summed, from two sources side by side.
 
-- the register: PB status rows that began between start and end (both included), of couples on
-  the register and PUS that day (`reports.register_month.new_users`);
+- the register: PB and GC status rows that began between start and end (both included), of
+  couples on the register and PUS that day (`reports.register_month.counted_changes`);
 - the counted monthly reports of every month overlapping the dates (a report covers a whole
-  month, so a drive from the 10th counts the month's PB from its 1st).
+  month, so a drive from the 10th counts the month's PB and GC from its 1st).
 
-Only the methods the campaign has a target for count (a drive for implants and IUD does not count
-new pill users); a campaign with no target at all counts every method. The progress of any
-number of campaigns takes two queries.
+An MKJP drive moves existing users to long-acting methods as much as it finds new users: both are
+its acceptors. Only the methods the campaign has a target for count (a drive for implants and IUD
+does not count new pill users); a campaign with no target at all counts every method. The
+progress of any number of campaigns takes two queries.
 """
 
 import datetime
@@ -25,15 +27,17 @@ from reports.exports.tables import METHOD_LABELS
 from reports.indicators import METHODS, percent
 from reports.models import Campaign, MonthlyReport, rt_subtree_q
 from reports.periods import period_label
-from reports.register_month import RT_FIELD, new_users
+from reports.register_month import RT_FIELD, counted_changes
 
 SOURCES = ("reports", "register")
+KINDS = ("pb", "gc")  # new users, and switches into a method
 
 
 @dataclass
 class CampaignProgress:
     campaign: Campaign
-    pb_methods: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> method -> PB
+    # source -> "pb" or "gc" -> method -> count
+    counted: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -44,12 +48,13 @@ class CampaignProgress:
     def target(self) -> int:
         return sum(getattr(self.campaign, m) for m in self.methods)
 
-    def pb(self, source: str) -> int:
-        return sum(self.pb_methods[source][m] for m in self.methods)
+    def count(self, source: str, kind: str) -> int:
+        return sum(self.counted[source][kind][m] for m in self.methods)
 
     def figures(self, source: str) -> dict:
-        pb = self.pb(source)
-        return {"pb": pb, "pct": percent(pb, self.target), "remaining": self.target - pb}
+        pb, gc = self.count(source, "pb"), self.count(source, "gc")
+        return {"pb": pb, "gc": gc, "total": pb + gc, "pct": percent(pb + gc, self.target),
+                "remaining": self.target - pb - gc}
 
     @property
     def reports(self) -> dict:
@@ -68,7 +73,8 @@ class CampaignProgress:
     def method_rows(self) -> list[dict]:
         return [
             {"method": m, "label": METHOD_LABELS[m], "target": getattr(self.campaign, m),
-             "reports": self.pb_methods["reports"][m], "register": self.pb_methods["register"][m]}
+             **{source: {kind: self.counted[source][kind][m] for kind in KINDS}
+                | {"total": sum(self.counted[source][kind][m] for kind in KINDS)} for source in SOURCES}}
             for m in self.methods
         ]
 
@@ -98,37 +104,41 @@ def progress(campaigns: list[Campaign]) -> list[CampaignProgress]:
     """The progress of each campaign, in two queries whatever their number (none without campaigns)."""
     if not campaigns:
         return []
-    from_register = _register_pb(campaigns)
-    from_reports = _reports_pb(campaigns)
+    from_register = _register_counts(campaigns)
+    from_reports = _reports_counts(campaigns)
     return [
         CampaignProgress(c, {"reports": from_reports[c.pk], "register": from_register[c.pk]})
         for c in campaigns
     ]
 
 
-def _register_pb(campaigns) -> dict[int, dict[str, int]]:
+def _zeros(pks) -> dict[int, dict[str, dict[str, int]]]:
+    return {pk: {kind: dict.fromkeys(METHODS, 0) for kind in KINDS} for pk in pks}
+
+
+def _register_counts(campaigns) -> dict[int, dict[str, dict[str, int]]]:
     conditions = {c.pk: rt_subtree_q(c.unit_id, RT_FIELD) & Q(since__gte=c.start, since__lte=c.end) for c in campaigns}
     rows = (
-        new_users().filter(reduce(operator.or_, conditions.values()))
-        .values("status").annotate(**{f"c{pk}": Count("id", filter=q) for pk, q in conditions.items()})
-        .order_by("status")
+        counted_changes().filter(Q(is_pb=True) | Q(kind="gc"), reduce(operator.or_, conditions.values()))
+        .values("is_pb", "status").annotate(**{f"c{pk}": Count("id", filter=q) for pk, q in conditions.items()})
+        .order_by("is_pb", "status")
     )
-    pb = {pk: dict.fromkeys(METHODS, 0) for pk in conditions}
+    counts = _zeros(conditions)
     for row in rows:
         for pk in conditions:
-            pb[pk][row["status"]] += row[f"c{pk}"]
-    return pb
+            counts[pk]["pb" if row["is_pb"] else "gc"][row["status"]] += row[f"c{pk}"]
+    return counts
 
 
-def _reports_pb(campaigns) -> dict[int, dict[str, int]]:
+def _reports_counts(campaigns) -> dict[int, dict[str, dict[str, int]]]:
     conditions = {
         c.pk: rt_subtree_q(c.unit_id) & Q(period__gte=c.start.replace(day=1), period__lte=c.end.replace(day=1))
         for c in campaigns
     }
     sums = MonthlyReport.objects.counted().filter(reduce(operator.or_, conditions.values())).aggregate(**{
-        f"c{pk}_{m}": Sum(f"pb_{m}", filter=q) for pk, q in conditions.items() for m in METHODS
+        f"c{pk}_{kind}_{m}": Sum(f"{kind}_{m}", filter=q) for pk, q in conditions.items() for kind in KINDS for m in METHODS
     })
-    return {pk: {m: sums[f"c{pk}_{m}"] or 0 for m in METHODS} for pk in conditions}
+    return {pk: {kind: {m: sums[f"c{pk}_{kind}_{m}"] or 0 for m in METHODS} for kind in KINDS} for pk in conditions}
 
 
 def _of_unit_and_ancestors(code: str):

@@ -7,16 +7,19 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.db.models import Count, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.dateformat import format as date_format
 
 from cadres import codes
 from cadres.models import Unit
 from reports import rollup
 from reports.exports import tables
-from reports.indicators import METHODS, summarize
+from reports.indicators import DROP_OUT_TO, METHODS, summarize
 from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
 from reports.periods import add_months, period_str
 from reports.recap import recap_for, to_jsonable
+from reports.register_month import drop_outs_in_month
 
 TREND_MONTHS = 12
 MISSING_LIMIT = 50
@@ -45,6 +48,8 @@ def dashboard_for(unit: Unit, period: datetime.date, sort: str = "") -> dict:
         "rows": tables.child_rows(recap, sort),
         "methods": tables.method_rows(counts, recap),
         "methods_total": tables.method_total_row(recap),
+        "new_users": tables.new_user_rows(recap),
+        "new_mkjp": tables.new_mkjp(recap),
         "trend": trend,
         "has_trend": any(month["received"] for month in trend),
         **report_states(recap, unit.code, period),
@@ -53,15 +58,31 @@ def dashboard_for(unit: Unit, period: datetime.date, sort: str = "") -> dict:
     }
 
 
-def verified_count(code: str, period: datetime.date) -> int:
-    """The month's verified reports in the subtree: of the received, how many the PKB checked."""
-    return MonthlyReport.objects.in_subtree(code).filter(period=period, status=ReportStatus.VERIFIED).count()
+def _scalar(queryset, **count):
+    """A subquery giving one count of the queryset's rows (0 when there are none)."""
+    grouped = queryset.annotate(all=Value(1)).values("all").annotate(**count).values(*count).order_by()
+    return Coalesce(Subquery(grouped), 0)
+
+
+def month_states(code: str, period: datetime.date) -> dict:
+    """Of the month in the subtree: the verified reports (of the received, how many the PKB
+    checked) and the register's drop-outs by the status they went to. One query: a count each,
+    as subqueries of one row."""
+    verified = MonthlyReport.objects.in_subtree(code).filter(period=period, status=ReportStatus.VERIFIED)
+    drop_outs = drop_outs_in_month(code, period)
+    values = Unit.objects.filter(code=code).values(
+        verified=_scalar(verified, n=Count("pk")),
+        **{status: _scalar(drop_outs, n=Count("pk", filter=Q(status=status))) for status in DROP_OUT_TO},
+    ).first() or {}
+    return {"verified": values.get("verified", 0), "drop_outs": {s: values.get(s, 0) for s in DROP_OUT_TO}}
 
 
 def report_states(recap: dict, code: str, period: datetime.date) -> dict:
-    """Received reports split into verified and only sent (one query)."""
-    verified = verified_count(code, period)
-    return {"verified_count": verified, "sent_only": recap["reports"]["received"] - verified}
+    """Received reports split into verified and only sent, and the month's drop-outs from the
+    register (one query)."""
+    states = month_states(code, period)
+    return {"verified_count": states["verified"], "sent_only": recap["reports"]["received"] - states["verified"],
+            "drop_outs": tables.drop_out_line(states["drop_outs"])}
 
 
 def trend_for(code: str, period: datetime.date, months: int = TREND_MONTHS) -> list[dict]:

@@ -12,8 +12,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.activities import DESA_FIELDS, POKTAN_KINDS, activity_keys, poktan_key
-from reports.indicators import COUNT_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PLACES
-from reports.models import POKTAN_FIELDS, DesaActivityReport, MonthlyReport, PoktanActivity, PoktanKind, balance_error
+from reports.indicators import COUNT_FIELDS, GC_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES
+from reports.models import (POKTAN_FIELDS, DesaActivityReport, MonthlyReport, PoktanActivity, PoktanKind, balance_error,
+                            pb_pasca_error)
 from reports.workflow import COMMENT_MAX, REASON_MAX
 
 METHOD_LABELS = {"iud": "IUD", "implan": "Implan", "mow": "MOW", "mop": "MOP", "suntik": "Suntik", "pil": "Pil",
@@ -25,7 +26,8 @@ MAX_VERSION = 2**31 - 2
 SECTIONS = (
     ("pus", _("PUS dan bukan peserta KB"), ("pus",) + NON_USERS),
     ("pa", _("Peserta KB aktif: metode × tempat"), PA_FIELDS),
-    ("pb", _("Peserta KB baru (PB)"), PB_FIELDS),
+    ("pb", _("Peserta KB baru (PB)"), PB_FIELDS + (PB_PASCA,)),
+    ("gc", _("Ganti cara (pindah dari metode lain)"), GC_FIELDS),
 )
 
 
@@ -113,6 +115,9 @@ class MonthlyReportForm(forms.Form):
             message = balance_error(counts)
             if message:
                 self.add_error(None, message)
+            message = pb_pasca_error(counts)
+            if message:
+                self.add_error(PB_PASCA, message)
         for field in self.differing():
             if not cleaned.get(reason_name(field)):
                 self.add_error(reason_name(field), _(

@@ -1,26 +1,32 @@
-"""The indicator math of DOMAIN.md, pure Python: key lists, percentages, balance, PPM targets.
+"""The indicator math (see docs/domain.md), pure Python: key lists, percentages, balance, PPM targets.
 
 Everything here works on plain dicts of summed counts keyed by the report's field names
-(`pus`, `<method>_<place>`, `hamil`, `ias`, `iat`, `tial`, `pb_<method>`), whatever level they
+(`pus`, `<method>_<place>`, `hamil`, `ias`, `iat`, `tial`, `pb_<method>`, `gc_<method>`,
+`pb_pasca`), whatever level they
 were summed at: indicators are always ratios of sums, never averages of ratios. No Django.
 """
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-# CONTRACT §2, in this order.
+# The method keys, in this order (they are also the import files' columns).
 METHODS = ("iud", "implan", "mow", "mop", "suntik", "pil", "kondom")
 MKJP = ("iud", "implan", "mow", "mop")
 NON_MKJP = ("suntik", "pil", "kondom")
 PLACES = ("pemerintah", "swasta")
 NON_USERS = ("hamil", "ias", "iat", "tial")
 UNMET_NEED = ("iat", "tial")  # hamil and IAS are not unmet need
+DROP_OUT_TO = ("ias", "iat", "tial")  # a method stopped for one of these, with no pregnancy
 
 # The count fields of a monthly report (and the columns of its import file).
 PA_FIELDS = tuple(f"{method}_{place}" for method in METHODS for place in PLACES)
 PB_FIELDS = tuple(f"pb_{method}" for method in METHODS)
+GC_FIELDS = tuple(f"gc_{method}" for method in METHODS)  # ganti cara: switches into each method
+PB_PASCA = "pb_pasca"  # of the month's PB, those after a birth or miscarriage (at most their sum)
 BALANCE_FIELDS = PA_FIELDS + NON_USERS  # what must add up to PUS
-COUNT_FIELDS = ("pus",) + PA_FIELDS + NON_USERS + PB_FIELDS
+# GC and PB pasca came later: an import file may leave their columns out (zeros).
+LATER_FIELDS = GC_FIELDS + (PB_PASCA,)
+COUNT_FIELDS = ("pus",) + PA_FIELDS + NON_USERS + PB_FIELDS + LATER_FIELDS
 
 _HUNDREDTHS = Decimal("0.01")
 
@@ -54,8 +60,13 @@ def imbalance(counts: Mapping[str, int | None]) -> int:
     return balance_total(counts) - _count(counts, "pus")
 
 
+def pb_pasca_excess(counts: Mapping[str, int | None]) -> int:
+    """By how much PB pasca exceeds the month's PB (it is a part of them): 0 when it does not."""
+    return max(0, _count(counts, PB_PASCA) - sum(_count(counts, field) for field in PB_FIELDS))
+
+
 def summarize(counts: Mapping[str, int | None]) -> dict:
-    """The figures of a recap (CONTRACT §5, `pus` to `pct`) from summed counts."""
+    """The figures of a recap (`pus` to `pct`) from summed counts."""
     methods = {m: sum(_count(counts, f"{m}_{p}") for p in PLACES) for m in METHODS}
     places = {p: sum(_count(counts, f"{m}_{p}") for m in METHODS) for p in PLACES}
     pus = _count(counts, "pus")
@@ -65,6 +76,7 @@ def summarize(counts: Mapping[str, int | None]) -> dict:
     non_users = {key: _count(counts, key) for key in NON_USERS}
     unmet_need = sum(non_users[key] for key in UNMET_NEED)
     pb_methods = {m: _count(counts, f"pb_{m}") for m in METHODS}
+    gc_methods = {m: _count(counts, f"gc_{m}") for m in METHODS}
     return {
         "pus": pus,
         "pa": pa,
@@ -76,6 +88,10 @@ def summarize(counts: Mapping[str, int | None]) -> dict:
         "unmet_need": unmet_need,
         "pb": sum(pb_methods.values()),
         "pb_methods": pb_methods,
+        "pb_pasca": _count(counts, PB_PASCA),
+        "gc": sum(gc_methods.values()),
+        "gc_methods": gc_methods,
+        "gc_mkjp": sum(gc_methods[m] for m in MKJP),
         "pct": {
             "cpr": percent(pa, pus),
             "mkjp": percent(mkjp, pa),
@@ -109,7 +125,7 @@ def resolve_targets(
     """The PPM target of each unit in `codes`, from the rows that exist ({code: {method: n}}).
 
     A unit's target is its own row if it has one, otherwise the sum of its children's targets,
-    recursively; None when nothing in its subtree has a row (CONTRACT §3).
+    recursively; None when nothing in its subtree has a row.
     """
     children: dict[str, set[str]] = {}
     for code in targets:

@@ -3,7 +3,7 @@ campaigns (both a target per method), periods closed by the OPD, and the PPKBD's
 activities.
 
 The count fields carry the names of `reports.indicators.COUNT_FIELDS`, which are also the column
-names of the import file (CONTRACT §3), so that a row maps onto a report field for field.
+names of the import file, so that a row maps onto a report field for field.
 Every report that is sent or verified balances (a CHECK); a draft (or a returned report being
 fixed) may be saved unbalanced, as work in progress, but never with a blank count. Status changes
 go through `reports.workflow`.
@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from cadres import codes
 from cadres.models import subtree_q
-from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, balance_total
+from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, balance_total, pb_pasca_excess
 
 
 def count_field(label):
@@ -34,7 +34,7 @@ def rt_subtree_q(code: str, field: str = "rt__code") -> Q:
 
 
 def balance_error(counts) -> str | None:
-    """The Indonesian message for counts that do not balance (DOMAIN.md), or None."""
+    """The Indonesian message for counts that do not balance, or None."""
     pus, total = counts.get("pus") or 0, balance_total(counts)
     if total == pus:
         return None
@@ -43,6 +43,22 @@ def balance_error(counts) -> str | None:
         "Jumlah tidak seimbang: PUS %(pus)s, tetapi PA + hamil + IAS + IAT + TIAL = %(total)s "
         "(%(side)s %(diff)s)."
     ) % {"pus": pus, "total": total, "side": side, "diff": abs(total - pus)}
+
+
+def pb_pasca_error(counts) -> str | None:
+    """The Indonesian message for more PB pasca than PB (they are a part of the PB), or None."""
+    excess = pb_pasca_excess(counts)
+    if not excess:
+        return None
+    return gettext("PB pasca persalinan/keguguran (%(pasca)s) tidak boleh lebih dari jumlah PB (%(pb)s).") % {
+        "pasca": counts.get("pb_pasca") or 0, "pb": (counts.get("pb_pasca") or 0) - excess,
+    }
+
+
+def count_errors(counts) -> list[tuple[str, str]]:
+    """What keeps counts from being sent, as (field, message): the balance, then PB pasca."""
+    checks = (("pus", balance_error(counts)), ("pb_pasca", pb_pasca_error(counts)))
+    return [(field, message) for field, message in checks if message]
 
 
 class ReportStatus(models.TextChoices):
@@ -97,6 +113,14 @@ class ReportCounts(models.Model):
     pb_suntik = count_field(_("PB suntik"))
     pb_pil = count_field(_("PB pil"))
     pb_kondom = count_field(_("PB kondom"))
+    gc_iud = count_field(_("ganti cara ke IUD"))
+    gc_implan = count_field(_("ganti cara ke implan"))
+    gc_mow = count_field(_("ganti cara ke MOW"))
+    gc_mop = count_field(_("ganti cara ke MOP"))
+    gc_suntik = count_field(_("ganti cara ke suntik"))
+    gc_pil = count_field(_("ganti cara ke pil"))
+    gc_kondom = count_field(_("ganti cara ke kondom"))
+    pb_pasca = count_field(_("PB pasca persalinan/keguguran"))
 
     class Meta:
         abstract = True
@@ -177,9 +201,8 @@ class MonthlyReport(ReportCounts):
             }
         if self.period and self.period.day != 1:
             errors["period"] = _("Periode harus hari pertama bulan.")
-        message = balance_error(self.counts())
-        if message and self.status not in WORK_IN_PROGRESS:
-            errors["pus"] = message
+        if self.status not in WORK_IN_PROGRESS:
+            errors.update(count_errors(self.counts()))
         if errors:
             raise ValidationError(errors)
 
@@ -316,7 +339,7 @@ class ClosedPeriod(models.Model):
 
 
 class PoktanKind(models.TextChoices):
-    """The poktan of a desa (DOMAIN.md); the keys are those of `cadres` institution kinds."""
+    """The poktan of a desa; the keys are those of `cadres` institution kinds."""
 
     BKB = "bkb", _("BKB")
     BKR = "bkr", _("BKR")

@@ -1,8 +1,9 @@
-"""The monthly-report import (CONTRACT §3): historical aggregate reports, one row per RT and month.
+"""The monthly-report import: historical aggregate reports, one row per RT and month (the
+columns are in docs/interfaces.md).
 
-`reports_read` checks every row (cells, balance, unknown RTs, rows repeated in the file) and
-raises tabular.ImportRefused naming each problem; `reports_write` then adds or replaces the
-reports in one transaction with bulk statements, so that 100,000 rows take seconds. An
+`reports_read` checks every row (cells, balance, PB pasca within PB, unknown RTs, rows repeated
+in the file) and raises tabular.ImportRefused naming each problem; `reports_write` then adds or
+replaces the reports in one transaction with bulk statements, so that 100,000 rows take seconds. An
 imported report counts as submitted and verified; a replaced one gets a new version, and both
 leave a row in the report's history.
 """
@@ -16,9 +17,9 @@ from django.utils import timezone
 
 from cadres import bulk_insert, tabular
 from cadres.imports import check_units_exist
-from reports.indicators import COUNT_FIELDS
+from reports.indicators import COUNT_FIELDS, LATER_FIELDS
 from reports.deadlines import kabupaten_code
-from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, balance_error
+from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, count_errors
 from reports.periods import period_str
 from reports.summary import desa_months_refresh
 
@@ -64,7 +65,7 @@ def reports_read(path: Path) -> list[ReportRow]:
     reports: list[ReportRow] = []
     first_row: dict[tuple, int] = {}  # (RT, month) → the row that has it first
     rows_of_rt: dict[str, list[int]] = {}  # for the unknown-RT check, one query per chunk of codes
-    for row in tabular.read_rows(path, COLUMNS, problems):
+    for row in tabular.read_rows(path, COLUMNS, problems, optional_columns=LATER_FIELDS):
         rt, period = row.values.get("kode_rt"), row.values.get("periode")
         if rt is not None:
             rows_of_rt.setdefault(rt, []).append(row.number)
@@ -78,9 +79,13 @@ def reports_read(path: Path) -> list[ReportRow]:
             first_row[rt, period] = row.number
         if not row.ok:
             continue
-        message = balance_error(row.values)
-        if message:
-            problems.add(row.number, "pus", _as_cell_message(message))
+        for field in LATER_FIELDS:  # a file without the column counts it 0
+            if row.values[field] is None:
+                row.values[field] = 0
+        errors = count_errors(row.values)
+        for field, message in errors:
+            problems.add(row.number, field, _as_cell_message(message))
+        if errors:
             continue
         reports.append(ReportRow(rt, period, tuple(row.values[field] for field in COUNT_FIELDS)))
     check_units_exist(rows_of_rt, problems, column="kode_rt", what="RT")
@@ -100,7 +105,7 @@ def _check_months_open(first_row: dict[tuple, int], problems: tabular.Problems) 
 
 
 def _as_cell_message(message: str) -> str:
-    # balance_error writes a sentence for a form; a problem line continues after "kolom pus: ".
+    # count_errors writes sentences for a form; a problem line continues after "kolom pus: ".
     return message[:1].lower() + message[1:].rstrip(".")
 
 

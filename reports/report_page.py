@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from reports.deadlines import deadline
 from reports.forms import METHOD_LABELS, count_label
-from reports.indicators import BALANCE_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PLACES
+from reports.indicators import BALANCE_FIELDS, GC_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES
 from reports.models import MonthlyReport
 from reports.periods import add_months
 
@@ -57,7 +57,8 @@ def report_table(report: MonthlyReport) -> dict:
     return {
         "pus": [(count_label(field), values[field]) for field in ("pus",) + NON_USERS],
         "pa": [(METHOD_LABELS[method], [values[f"{method}_{place}"] for place in PLACES]) for method in METHODS],
-        "pb": [(count_label(field), values[field]) for field in PB_FIELDS],
+        "pb": [(count_label(field), values[field]) for field in PB_FIELDS + (PB_PASCA,)],
+        "gc": [(count_label(field), values[field]) for field in GC_FIELDS],
         "corrections": [
             (count_label(field), note.get("register"), values.get(field), note.get("reason"))
             for field, note in report.corrections.items() if field in values

@@ -21,13 +21,16 @@ from reports.forms import MonthlyReportForm, VersionForm, reason_name
 from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, summarize
 from reports.models import MonthlyReport
 from reports.periods import add_months, period_str
-from reports.register_month import rt_counts
+from reports.register_month import rt_sums
 from reports.report_page import BALANCE_WORDS, COMPARED_PARTS, balance_state, due_state, months_around, report_table
 from reports.view_helpers import QUEUE_LEVELS, page_context, queue_url, rt_for_reading
 
 
-def _register(unit, period) -> dict | None:
-    return rt_counts(unit.code, period).get(unit.code)
+def _register(unit, period) -> dict:
+    """The register's month of the RT: its counts (None when it has no couples then), and the
+    month's drop-outs, which the report has no field for but the cadre should see."""
+    sums = rt_sums(unit.code, period).get(unit.code)
+    return {"register": sums and sums.counts, "drop_outs": sums and sums.drop_outs}
 
 
 def _initial(report, register) -> dict:
@@ -56,7 +59,7 @@ def report(request, code, period):
     if request.method == "POST" and not scope.can_write(request.user, code):
         raise PermissionDenied
     existing = _existing(unit, period)
-    context = page_context(request, unit, period, report=existing, register=_register(unit, period),
+    context = page_context(request, unit, period, report=existing, **_register(unit, period),
                            due=due_state(period, existing), months=months_around(period))
     if request.method == "POST":
         return _report_post(request, context)

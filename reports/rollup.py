@@ -16,7 +16,7 @@ from django.db.models.functions import Substr
 
 from cadres import codes
 from cadres.models import Unit, subtree_q
-from reports.indicators import COUNT_FIELDS, METHODS
+from reports.indicators import COUNT_FIELDS, DROP_OUT_TO, METHODS
 from reports.models import DesaMonthSums, MonthlyReport, PpmTarget
 
 YTD_FIELDS = tuple(f"pb_ytd_{method}" for method in METHODS)
@@ -24,12 +24,14 @@ YTD_FIELDS = tuple(f"pb_ytd_{method}" for method in METHODS)
 
 @dataclass
 class Sums:
-    """What a unit's recap is computed from: the month's counts, PB since January, coverage."""
+    """What a unit's recap is computed from: the month's counts, PB since January, coverage; and,
+    from the register only, the month's drop-outs by the status they went to (no report has them)."""
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_FIELDS, 0))
     pb_ytd: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METHODS, 0))
     received: int = 0
     expected: int = 0
+    drop_outs: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DROP_OUT_TO, 0))
 
     def add(self, other: "Sums") -> None:
         self.received += other.received
@@ -37,6 +39,8 @@ class Sums:
             self.counts[name] += other.counts[name]
         for method in METHODS:
             self.pb_ytd[method] += other.pb_ytd[method]
+        for status in DROP_OUT_TO:
+            self.drop_outs[status] += other.drop_outs[status]
 
 
 def _sums(names) -> dict[str, Sum]:

@@ -52,6 +52,8 @@ CHANGE_PER_MONTH = 0.04  # chance that a couple's status changes in a month
 LEAVE_SHARE = 0.04  # couples that leave the register within the months
 NEW_SHARE = 0.10  # couples registered within the months rather than before
 PB_PER_USER = 0.008  # new users in a month per user of the method
+GC_PER_USER = 0.006  # switches into a method in a month per user of it
+NEVER_USED_SHARE = 0.3  # of couples written in as non-users, those who never used a method
 # The last month's reports are still coming in: (status, weight).
 LAST_MONTH_STATUSES = ((ReportStatus.VERIFIED, 60), (ReportStatus.SUBMITTED, 32), (ReportStatus.DRAFT, 8))
 TARGET_PER_DESA = {"iud": 3, "implan": 5, "mow": 1, "mop": 0.3, "suntik": 12, "pil": 6, "kondom": 2}
@@ -137,8 +139,9 @@ def _build(code, size, seed, until, progress) -> SynthResult:
                 for number in range(1, size.couples_per_rt + 1):
                     couple_id += 1
                     couple, history = couple_with_history(rng, rt, number, first, until)
-                    couples.append(couple | {"id": couple_id})
-                    statuses += _linked(couple_id, history)
+                    couple["id"] = couple_id
+                    couples.append(couple)
+                    statuses += _linked(couple, history)
                 reports += rt_reports(rng, rt, size, first)
         for model, rows in ((Couple, couples), (CoupleStatus, statuses), (MonthlyReport, reports)):
             bulk_insert(model, rows)
@@ -152,12 +155,12 @@ def _build(code, size, seed, until, progress) -> SynthResult:
     return result
 
 
-def _linked(couple_id: int, history: list[CoupleStatus]) -> list[dict]:
-    """The status rows with `is_pb` and `until` set by the register's own rule."""
-    link_statuses(history)
+def _linked(couple: dict, history: list[CoupleStatus]) -> list[dict]:
+    """The status rows with `kind`, `is_pb` and `until` set by the register's own rule."""
+    link_statuses(history, first_use=couple["first_use"], ever_used=couple["ever_used"])
     return [
-        {"couple_id": couple_id, "since": row.since, "status": row.status, "place": row.place,
-         "is_pb": row.is_pb, "until": row.until}
+        {"couple_id": couple["id"], "since": row.since, "status": row.status, "place": row.place,
+         "kind": row.kind, "is_pb": row.is_pb, "until": row.until}
         for row in history
     ]
 
@@ -253,7 +256,8 @@ def couple_with_history(rng: random.Random, rt: str, number: int, first: datetim
     """A couple's fields and its status rows in date order (not saved, not linked)."""
     end = month_end(until)
     months = (until.year - first.year) * 12 + until.month - first.month + 1
-    if rng.random() < NEW_SHARE:
+    new = rng.random() < NEW_SHARE
+    if new:
         registered = add_months(first, rng.randrange(months)) + datetime.timedelta(days=rng.randrange(28))
     else:
         registered = first - datetime.timedelta(days=rng.randrange(1, 6 * 365))
@@ -269,6 +273,9 @@ def couple_with_history(rng: random.Random, rt: str, number: int, first: datetim
         "children": children, "youngest_birth_date": youngest, "address": f"Rumah no. {number}",
         "registered_on": registered, "left_on": left_on,
         "left_reason": rng.choice(("cerai", "meninggal", "pindah")) if left_on else "",
+        # A couple written in lately with a method has just started it, half of the time.
+        "first_use": "pb" if new and rng.random() < 0.5 else "lama",
+        "ever_used": rng.random() >= NEVER_USED_SHARE,
     }
     history = [CoupleStatus(since=registered, status=(first_status := _status(rng))[0], place=first_status[1])]
     for month in range(months):
@@ -303,6 +310,8 @@ def rt_reports(rng: random.Random, rt: str, size: Size, first: datetime.date) ->
         for method in METHODS:
             users = sum(counts[f"{method}_{place}"] for place in PLACES)
             counts[f"pb_{method}"] = int(rng.random() < users * PB_PER_USER)
+            counts[f"gc_{method}"] = int(rng.random() < users * GC_PER_USER)
+        counts["pb_pasca"] = rng.randint(0, sum(counts[f"pb_{method}"] for method in METHODS))
         last = month == size.months - 1
         reports.append({"rt_id": rt, "period": period, **counts, **_workflow(rng, period, last)})
     return reports
@@ -352,8 +361,9 @@ def synth_fingerprint(code: str) -> str:
     querysets = [
         Unit.objects.subtree(code).order_by("code").values_list("code", "name", "parent_id"),
         couples.values_list("rt_id", "wife_name", "husband_name", "wife_birth_date", "children",
-                            "youngest_birth_date", "address", "registered_on", "left_on", "left_reason"),
-        statuses.values_list("couple__rt_id", "since", "status", "place", "is_pb", "until"),
+                            "youngest_birth_date", "address", "registered_on", "left_on", "left_reason", "first_use",
+                            "ever_used"),
+        statuses.values_list("couple__rt_id", "since", "status", "place", "kind", "is_pb", "until"),
         MonthlyReport.objects.in_subtree(code).order_by("rt_id", "period")
         .values_list("rt_id", "period", "status", "submitted_at", "verified_at", *COUNT_FIELDS),
         PpmTarget.objects.filter(rt_subtree_q(code, "unit__code")).order_by("unit_id", "year")

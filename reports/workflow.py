@@ -29,7 +29,7 @@ from cadres import scope
 from cadres.models import Role, Unit
 from reports.deadlines import closed_message, closed_period_for, kabupaten_code
 from reports.indicators import COUNT_FIELDS
-from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, balance_error
+from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, count_errors
 from reports.periods import add_months, period_label
 from reports.queue import flags_for
 from reports.summary import desa_months_refresh
@@ -155,9 +155,9 @@ def _set_counts(report: MonthlyReport, counts: dict, corrections: dict, *, balan
                             % {"fields": ", ".join(missing)})
     if any(not isinstance(counts[field], int) or counts[field] < 0 for field in COUNT_FIELDS):
         raise WorkflowError(_("Setiap angka harus bilangan bulat ≥ 0."))
-    message = balance_error(counts)
-    if message and balanced:
-        raise WorkflowError(message)
+    problems = count_errors(counts)
+    if problems and balanced:
+        raise WorkflowError(" ".join(message for _field, message in problems))
     for field in COUNT_FIELDS:
         setattr(report, field, counts[field])
     report.corrections = {
@@ -199,10 +199,7 @@ def report_submit(*, rt: Unit, period: datetime.date, counts: dict, corrections:
 def send_problems(report: MonthlyReport) -> list[str]:
     """Why a saved draft cannot be sent yet: the balance, and differences from the register
     without a reason. Empty when it can be sent."""
-    problems = []
-    message = balance_error(report.counts())
-    if message:
-        problems.append(message)
+    problems = [message for _field, message in count_errors(report.counts())]
     unexplained = [field for field, note in report.corrections.items() if not str(note.get("reason", "")).strip()]
     if unexplained:
         labels = ", ".join(str(MonthlyReport._meta.get_field(field).verbose_name) for field in unexplained)

@@ -5,15 +5,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cadres.models import Couple, CoupleStatus
-from cadres.register import risk_flags, status_on
+from cadres.register import couple_update, risk_flags, status_on
 from tests.register_factories import make_couple, set_status
 
 RT = "32.14.01.2001.001.001"
 D = datetime.date
 
 
-def pb_rows(couple):
-    return [(row.since, row.status, row.is_pb) for row in couple.statuses.order_by("since")]
+def kinds(couple):
+    """(since, status, kind) of each row, with is_pb checked to agree with the kind."""
+    rows = list(couple.statuses.order_by("since"))
+    assert all(row.is_pb == (row.kind in ("pb", "pb_pasca")) for row in rows)
+    return [(row.since, row.status, row.kind) for row in rows]
 
 
 def test_the_status_on_a_date_is_the_latest_row_on_or_before_it(tree):
@@ -32,46 +35,79 @@ def test_the_status_on_a_date_is_the_latest_row_on_or_before_it(tree):
         assert in_force == ([status_on(couple, day).status] if status_on(couple, day) else [])
 
 
-def test_a_first_method_is_a_pb(tree):
+def test_a_couple_written_in_while_using_a_method_is_a_continuing_user(tree):
+    couple = make_couple(RT, "suntik", since=D(2020, 1, 10))  # the default answer
+    assert couple.first_use == "lama"
+    assert kinds(couple) == [(D(2020, 1, 10), "suntik", "")]
+
+
+def test_a_first_use_ever_is_a_pb_and_after_a_birth_a_pb_pasca(tree):
+    first = make_couple(RT, "suntik", since=D(2020, 1, 10), first_use="pb")
+    after_birth = make_couple(RT, "pil", since=D(2020, 1, 10), first_use="pb_pasca")
+    assert kinds(first) == [(D(2020, 1, 10), "suntik", "pb")]
+    assert kinds(after_birth) == [(D(2020, 1, 10), "pil", "pb_pasca")]
+
+
+def test_a_switch_of_method_is_a_gc_not_a_pb(tree):
     couple = make_couple(RT, "suntik", since=D(2020, 1, 10))
-    assert pb_rows(couple) == [(D(2020, 1, 10), "suntik", True)]
-
-
-def test_a_switch_of_method_is_not_a_pb(tree):
-    couple = make_couple(RT, "pil", since=D(2020, 1, 10))
     set_status(couple, D(2020, 4, 1), "implan")
-    assert pb_rows(couple) == [(D(2020, 1, 10), "pil", True), (D(2020, 4, 1), "implan", False)]
-
-
-def test_a_restart_after_a_birth_is_a_pb(tree):
-    couple = make_couple(RT, "pil", since=D(2020, 1, 10))
-    set_status(couple, D(2020, 3, 1), "hamil")
-    set_status(couple, D(2021, 1, 5), "suntik")
-    assert pb_rows(couple) == [
-        (D(2020, 1, 10), "pil", True), (D(2020, 3, 1), "hamil", False), (D(2021, 1, 5), "suntik", True)
+    set_status(couple, D(2020, 6, 1), "implan", "swasta")  # the same method elsewhere: nothing
+    assert kinds(couple) == [
+        (D(2020, 1, 10), "suntik", ""), (D(2020, 4, 1), "implan", "gc"), (D(2020, 6, 1), "implan", ""),
     ]
 
 
-def test_starting_after_wanting_a_child_is_a_pb_but_not_using_is_none(tree):
-    couple = make_couple(RT, "ias", since=D(2020, 1, 10))
-    set_status(couple, D(2020, 2, 1), "tial")
-    set_status(couple, D(2020, 3, 1), "mow")
-    assert [is_pb for *_, is_pb in pb_rows(couple)] == [False, False, True]
+def test_a_method_after_a_pregnancy_is_a_pb_pasca(tree):
+    couple = make_couple(RT, "pil", since=D(2020, 1, 10))
+    set_status(couple, D(2020, 3, 1), "hamil")
+    set_status(couple, D(2021, 1, 5), "suntik")
+    assert kinds(couple) == [
+        (D(2020, 1, 10), "pil", ""), (D(2020, 3, 1), "hamil", ""), (D(2021, 1, 5), "suntik", "pb_pasca"),
+    ]
+
+
+def test_stopping_without_a_pregnancy_is_a_drop_out_and_restarting_is_neither_pb_nor_gc(tree):
+    couple = make_couple(RT, "pil", since=D(2020, 1, 10))
+    set_status(couple, D(2020, 3, 1), "iat")
+    set_status(couple, D(2020, 8, 1), "pil")
+    set_status(couple, D(2020, 10, 1), "tial")
+    set_status(couple, D(2021, 2, 1), "mow")
+    assert kinds(couple) == [
+        (D(2020, 1, 10), "pil", ""), (D(2020, 3, 1), "iat", "do"), (D(2020, 8, 1), "pil", ""),
+        (D(2020, 10, 1), "tial", "do"), (D(2021, 2, 1), "mow", ""),
+    ]
+
+
+def test_non_users_who_never_used_a_method_become_pb_and_those_who_did_do_not(tree):
+    never = make_couple(RT, "ias", since=D(2020, 1, 10))
+    used = make_couple(RT, "iat", since=D(2020, 1, 10), ever_used=True)
+    for couple in (never, used):
+        set_status(couple, D(2020, 3, 1), "implan")
+    assert kinds(never) == [(D(2020, 1, 10), "ias", ""), (D(2020, 3, 1), "implan", "pb")]
+    assert kinds(used) == [(D(2020, 1, 10), "iat", ""), (D(2020, 3, 1), "implan", "")]
+
+
+def test_changing_the_answer_about_before_the_register_recounts_the_rows(tree):
+    couple = make_couple(RT, "pil", since=D(2020, 1, 10))
+    set_status(couple, D(2020, 4, 1), "implan")
+    couple.first_use = "pb"
+    couple_update(couple, recount=True)
+    assert kinds(couple) == [(D(2020, 1, 10), "pil", "pb"), (D(2020, 4, 1), "implan", "gc")]
 
 
 def test_a_row_inserted_in_the_past_recomputes_the_next_one(tree):
     couple = make_couple(RT, "hamil", since=D(2020, 1, 10))
-    set_status(couple, D(2020, 9, 1), "pil")  # PB: after pregnancy
+    set_status(couple, D(2020, 9, 1), "pil")  # PB pasca: after pregnancy
     set_status(couple, D(2020, 5, 1), "suntik")  # a method found out later: now pil is a switch
-    assert pb_rows(couple) == [
-        (D(2020, 1, 10), "hamil", False), (D(2020, 5, 1), "suntik", True), (D(2020, 9, 1), "pil", False)
+    assert kinds(couple) == [
+        (D(2020, 1, 10), "hamil", ""), (D(2020, 5, 1), "suntik", "pb_pasca"), (D(2020, 9, 1), "pil", "gc")
     ]
 
 
 def test_a_second_change_on_the_same_day_replaces_the_first(tree):
-    couple = make_couple(RT, "pil", since=D(2020, 1, 10))
+    couple = make_couple(RT, "pil", since=D(2020, 1, 10), first_use="pb")
     set_status(couple, D(2020, 1, 10), "kondom", "swasta")
-    assert pb_rows(couple) == [(D(2020, 1, 10), "kondom", True)]
+    assert kinds(couple) == [(D(2020, 1, 10), "kondom", "pb")]
     assert couple.statuses.get().place == "swasta"
 
 

@@ -149,10 +149,43 @@ def test_a_kader_adds_a_couple_with_its_first_status(client, personas, tree, tod
     couple = Couple.objects.get(wife_name="Nining")
     assert response.status_code == 302 and response.url == reverse("couple_detail", args=[couple.pk])
     assert (couple.rt_id, couple.registered_on, couple.children) == (RT, registered, 2)
-    assert [(row.since, row.status, row.place, row.is_pb) for row in couple.statuses.all()] == [
-        (registered, "suntik", "swasta", True)
+    # Not answered: a couple written in with a method is a continuing user, not a PB.
+    assert couple.first_use == "lama"
+    assert [(row.since, row.status, row.place, row.kind, row.is_pb) for row in couple.statuses.all()] == [
+        (registered, "suntik", "swasta", "", False)
     ]
     assert couple.history.get().history_user == personas["kader"].user
+
+
+@pytest.mark.parametrize(("answer", "status", "kind"), [
+    ({"first_use": "lama"}, "pil", ""),
+    ({"first_use": "pb"}, "pil", "pb"),
+    ({"first_use": "pb_pasca"}, "implan", "pb_pasca"),
+    ({"first_use": "pb", "ever_used": "True"}, "iat", ""),  # a non-user is no PB whatever the answer
+])
+def test_the_add_form_asks_whether_the_method_is_a_first_use(client, personas, tree, today, answer, status, kind):
+    place = "" if status == "iat" else "pemerintah"
+    login(client, personas).post(reverse("couple_add", args=[RT]), {
+        "wife_name": "Nining", "wife_birth_date": "1995-04-02", "husband_name": "Ujang", "children": "1",
+        "registered_on": today.isoformat(), "status": status, "place": place, **answer,
+    })
+    couple = Couple.objects.get(wife_name="Nining")
+    assert [row.kind for row in couple.statuses.all()] == [kind]
+    assert couple.ever_used is (answer.get("ever_used") == "True")
+    page = client.get(reverse("couple_add", args=[RT])).content.decode()
+    assert "Bila ber-KB: sejak kapan?" in page and "pernah memakai alat/obat KB?" in page
+
+
+def test_a_couple_written_in_as_non_users_who_used_before_is_no_pb_when_starting(client, personas, tree, today):
+    login(client, personas).post(reverse("couple_add", args=[RT]), {
+        "wife_name": "Nining", "wife_birth_date": "1995-04-02", "husband_name": "Ujang", "children": "1",
+        "registered_on": (today - datetime.timedelta(days=40)).isoformat(), "status": "iat", "ever_used": "True",
+    })
+    couple = Couple.objects.get(wife_name="Nining")
+    response = client.post(reverse("couple_status", args=[couple.pk]),
+                           {"status": "pil", "place": "swasta", "since": today.isoformat()}, follow=True)
+    assert [row.kind for row in couple.statuses.order_by("since")] == ["", ""]
+    assert "Peserta KB baru" not in response.content.decode()
 
 
 def test_save_and_add_again_returns_to_an_empty_form(client, personas, tree, today):
@@ -236,16 +269,39 @@ def test_the_status_page_offers_big_buttons_and_todays_date(client, personas, mi
 
 
 def test_a_status_change_adds_a_row_dated_today_and_shows_the_pb_rule(client, personas, mix, today):
-    couple = mix["dewi"]
+    couple = mix["dewi"]  # written in as IAT, never having used a method
     response = login(client, personas).post(reverse("couple_status", args=[couple.pk]), {
         "status": "kondom", "place": "swasta", "since": today.isoformat(),
     })
     assert response.status_code == 302 and response.url == reverse("register", args=[RT])
-    assert [(row.status, row.is_pb) for row in couple.statuses.order_by("since")] == [("iat", False), ("kondom", True)]
+    assert [(row.status, row.kind) for row in couple.statuses.order_by("since")] == [("iat", ""), ("kondom", "pb")]
     assert couple.statuses.order_by("since").last().since == today
     listing = client.get(response.url)
-    assert "Peserta KB baru (PB)." in listing.content.decode()
+    assert "Peserta KB baru (PB): pertama kali ber-KB." in listing.content.decode()
     assert (listing.context["counts"]["pa"], listing.context["counts"]["unmet_need"]) == (4, 1)
+
+
+@pytest.mark.parametrize(("name", "steps", "kinds", "note"), [
+    ("ani", [("implan", "pemerintah")], ["", "gc"], "Ganti cara (GC)"),
+    ("ani", [("hamil", ""), ("suntik", "swasta")], ["", "", "pb_pasca"], "pasca persalinan/keguguran"),
+    ("ani", [("tial", "")], ["", "do"], "Drop-out"),
+    ("ani", [("iat", ""), ("pil", "swasta")], ["", "do", ""], None),  # a restart: neither PB nor GC
+])
+def test_each_status_change_says_what_it_counts_as(client, personas, mix, today, name, steps, kinds, note):
+    couple, days = mix[name], len(steps)
+    login(client, personas)
+    for number, (status, place) in enumerate(steps):
+        since = today - datetime.timedelta(days=days - 1 - number)
+        response = client.post(reverse("couple_status", args=[couple.pk]),
+                               {"status": status, "place": place, "since": since.isoformat()}, follow=True)
+    assert [row.kind for row in couple.statuses.order_by("since")] == kinds
+    body = response.content.decode()
+    if note:
+        assert note in body
+    else:
+        assert not any(word in body for word in ("Peserta KB baru", "Ganti cara (GC)", "Drop-out"))
+    detail = client.get(reverse("couple_detail", args=[couple.pk])).content.decode()
+    assert detail.count('class="badge text-bg-') >= sum(1 for kind in kinds if kind)
 
 
 def test_a_switch_of_method_is_not_a_pb_and_a_non_user_drops_the_place(client, personas, mix, today):

@@ -10,8 +10,9 @@ from reports.deadlines import period_close
 from reports.indicators import COUNT_FIELDS
 from reports.models import MonthlyReport, ReportStatus
 from reports.workflow import report_return, report_submit
-from tests.register_factories import make_couple
+from tests.register_factories import make_couple, set_status
 from tests.report_factories import balanced_counts, make_report
+from cadres.status_kinds import METHOD_KEYS
 from tests.report_form_data import blank, report_post
 
 RT = "32.14.01.2001.001.001"
@@ -26,7 +27,7 @@ def register(tree):
     make_couple(RT, "pil", "swasta")
     make_couple(RT, "suntik", "pemerintah")
     make_couple(RT, "iat")
-    make_couple(RT, "implan", "pemerintah", since=datetime.date(2020, 11, 5))
+    make_couple(RT, "implan", "pemerintah", since=datetime.date(2020, 11, 5), first_use="pb")
     return balanced_counts(**REGISTER)
 
 
@@ -78,7 +79,7 @@ def test_a_blank_count_is_an_error_naming_the_field_never_a_zero(kader, register
     assert MonthlyReport.objects.count() == 0
     # The section holding the first error opens; the others stay closed.
     sections = {s["key"]: s["open"] for s in response.context["sections"]}
-    assert sections == {"pus": True, "pa": False, "pb": False}
+    assert sections == {"pus": True, "pa": False, "pb": False, "gc": False}
 
 
 def test_an_unbalanced_draft_is_saved_and_the_page_says_by_how_much(kader):
@@ -235,7 +236,7 @@ def test_the_page_has_no_inline_script_and_passes_its_data_as_json(kader, regist
 
 def test_the_sections_are_details_one_open_at_a_time(kader, register):
     body = kader.get(URL).content.decode()
-    assert body.count('<details class="report-section card mb-2" name="report-section"') == 3
+    assert body.count('<details class="report-section card mb-2" name="report-section"') == 4
     assert len(re.findall(r'name="report-section" data-section="\w+" open', body)) == 1
 
 
@@ -252,3 +253,41 @@ def test_above_an_rt_the_page_lists_the_rts_with_their_status(kader, personas, c
 def test_the_page_says_the_deadline_and_a_month_not_begun_has_no_form(kader):
     assert "batas kirim 3 Desember 2020" in kader.get(URL).content.decode()
     assert "form" not in kader.get(f"/laporan/{RT}/2999-01/").context
+
+
+NEIGHBOUR = RT  # the kader's own RT, without the `register` fixture
+
+
+def test_the_form_prefills_switches_and_pb_pasca_and_shows_the_drop_outs(kader, tree):
+    """In November 2020: one couple switches from injections to an IUD (GC), one starts a pill
+    after a birth (PB pasca), one stops condoms for TIAL and one pills for IAS (drop-outs), one
+    restarts injections after IAT (nothing), and ten continuing users are written in that month."""
+    set_status(make_couple(NEIGHBOUR, "suntik"), datetime.date(2020, 11, 12), "iud")
+    set_status(make_couple(NEIGHBOUR, "hamil"), datetime.date(2020, 11, 20), "pil")
+    set_status(make_couple(NEIGHBOUR, "kondom"), datetime.date(2020, 11, 3), "tial")
+    set_status(make_couple(NEIGHBOUR, "pil"), datetime.date(2020, 11, 4), "ias")
+    pausing = make_couple(NEIGHBOUR, "suntik")
+    set_status(pausing, datetime.date(2020, 6, 1), "iat")
+    set_status(pausing, datetime.date(2020, 11, 9), "suntik")
+    for _ in range(10):
+        make_couple(NEIGHBOUR, "suntik", since=datetime.date(2020, 11, 2))
+    response = kader.get(f"/laporan/{NEIGHBOUR}/2020-11/")
+    counts = values(response)
+    assert (counts["gc_iud"], sum(counts[f"gc_{m}"] for m in METHOD_KEYS)) == (1, 1)
+    assert (counts["pb_pil"], counts["pb_pasca"], sum(counts[f"pb_{m}"] for m in METHOD_KEYS)) == (1, 1, 1)
+    assert (counts["pus"], counts["suntik_pemerintah"], counts["tial"], counts["ias"]) == (15, 11, 1, 1)
+    assert response.context["drop_outs"] == {"ias": 1, "iat": 0, "tial": 1}
+    body = response.content.decode()
+    assert "Drop-out bulan ini (dari register)" in body and "ke IAS 1, ke IAT 0, ke TIAL 1" in body
+    sections = {s["key"]: [cell.field.name for cell in s["cells"]] for s in response.context["sections"]}
+    assert sections["gc"] == [f"gc_{m}" for m in METHOD_KEYS] and sections["pb"][-1] == "pb_pasca"
+
+
+def test_more_pb_pasca_than_pb_cannot_be_sent(kader, register):
+    data = report_post(0, action="submit", reasons={"pb_pasca": "salah ketik"}, **REGISTER, pb_pasca=2)
+    response = kader.post(URL, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["pb_pasca"] == [
+        "PB pasca persalinan/keguguran (2) tidak boleh lebih dari jumlah PB (1)."
+    ]
+    assert not MonthlyReport.objects.exists()

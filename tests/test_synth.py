@@ -67,7 +67,8 @@ def test_statuses_are_linked_by_the_register_rule():
     for couple in couples:
         rows = list(couple.statuses.all())
         assert rows[0].since == couple.registered_on
-        assert link_statuses(rows) == []  # is_pb and until already as the register sets them
+        # kind, is_pb and until already as the register sets them
+        assert link_statuses(rows, first_use=couple.first_use, ever_used=couple.ever_used) == []
     assert CoupleStatus.objects.filter(is_pb=True).exists()
 
 

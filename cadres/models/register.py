@@ -9,6 +9,7 @@ from lokal.nik import is_valid_nik
 from lokal.samaran import partial_mask
 from simple_history.models import HistoricalRecords
 
+from cadres import status_kinds
 from cadres.models.wilayah import subtree_q
 from reports.indicators import METHODS, NON_USERS, PLACES
 
@@ -43,6 +44,23 @@ def birthday_bounds(on: datetime.date) -> tuple[datetime.date, datetime.date]:
     return years_before(on, PUS_MAX_AGE + 1), years_before(on, PUS_MIN_AGE)
 
 
+class FirstUse(models.TextChoices):
+    """What the cadre says of a couple written into the register with a method."""
+
+    LAMA = status_kinds.CONTINUING, _("Sudah ber-KB sebelum didaftar (peserta lama)")
+    PB = status_kinds.PB, _("Baru pertama kali ber-KB (peserta baru)")
+    PB_PASCA = status_kinds.PB_PASCA, _("Ber-KB lagi sesudah melahirkan/keguguran (peserta baru)")
+
+
+class StatusKind(models.TextChoices):
+    """What a status row counts as (`cadres.status_kinds`); blank: nothing to count."""
+
+    PB = status_kinds.PB, _("PB")
+    PB_PASCA = status_kinds.PB_PASCA, _("PB pasca")
+    GC = status_kinds.GC, _("Ganti cara")
+    DO = status_kinds.DO, _("Drop-out")
+
+
 class LeaveReason(models.TextChoices):
     CERAI = "cerai", _("Cerai")
     MENINGGAL = "meninggal", _("Meninggal")
@@ -75,6 +93,12 @@ class Couple(models.Model):
     nik = models.CharField(_("NIK istri"), max_length=16, blank=True, validators=[validate_nik])
     address = models.CharField(_("alamat / nomor rumah"), max_length=200, blank=True)
     registered_on = models.DateField(_("tanggal terdaftar"))
+    # What came before the register, by the cadre's word: whether the first status, when it is a
+    # method, is her first use (a PB) or a continuing one; and, for a couple written in as
+    # non-users, whether they ever used a method (then their first method later is no PB).
+    first_use = models.CharField(_("pemakaian KB pertama?"), max_length=8, choices=FirstUse.choices,
+                                 default=FirstUse.LAMA)
+    ever_used = models.BooleanField(_("pernah ber-KB sebelum didaftar"), default=False)
     left_on = models.DateField(_("tanggal berhenti dari register"), null=True, blank=True)
     left_reason = models.CharField(_("alasan berhenti"), max_length=10, choices=LeaveReason.choices, blank=True)
 
@@ -126,8 +150,11 @@ class CoupleStatus(models.Model):
     since = models.DateField(_("sejak"))
     status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES)
     place = models.CharField(_("tempat pelayanan"), max_length=10, choices=PLACE_CHOICES, blank=True)
-    # Peserta baru: a method started after no method (first row, pregnancy, IAS/IAT/TIAL).
-    # Kept on the row, recomputed by `couple_status_set`, so the month's PB is a plain count.
+    # What the row counts as (PB, PB pasca, ganti cara, drop-out or nothing: `cadres.status_kinds`)
+    # and whether it is a PB (either kind). Kept on the row by `link_statuses`, so the month's
+    # PB, GC and drop-outs are plain counts.
+    kind = models.CharField(_("jenis"), max_length=8, choices=StatusKind.choices, blank=True, default="",
+                            editable=False)
     is_pb = models.BooleanField(_("peserta KB baru"), default=False, editable=False)
     # The day the next row starts (None for the latest), so the status on a date is a plain
     # `since <= date < until` join. Also kept by `couple_status_set`.

@@ -14,6 +14,7 @@ from weasyprint import HTML
 
 from cadres.models import Unit
 from reports.dashboard import report_states
+from reports.register_month import drop_outs
 from reports.exports import recap_and_counts, tables
 from reports.periods import period_label
 
@@ -28,7 +29,7 @@ def recap_html(unit: Unit, period: datetime.date, source: str = "reports") -> st
     above = {ancestor.level: ancestor for ancestor in ancestors}
     return render_to_string("reports/recap_pdf.html", {
         "recap": recap,
-        **(report_states(recap, unit.code, period) if source == "reports" else {}),
+        **_states(recap, unit.code, period, source),
         "unit_title": tables.unit_title(unit.code, unit.name),
         "above": [tables.unit_title(a.code, a.name) for a in reversed(ancestors)],
         "period_label": period_label(period),
@@ -37,10 +38,18 @@ def recap_html(unit: Unit, period: datetime.date, source: str = "reports") -> st
         "child_level": tables.child_level_title(unit.level),
         "methods": tables.method_rows(counts, recap),
         "methods_total": tables.method_total_row(recap),
+        "new_mkjp": tables.new_mkjp(recap),
         "letterhead": letterhead(unit, above),
         "signed_on": date_format(timezone.localdate(), "j F Y"),
         "printed_at": date_format(timezone.localtime(), "j F Y H:i"),
     })
+
+
+def _states(recap: dict, code: str, period: datetime.date, source: str) -> dict:
+    """Verified and only sent reports (reports source), and the register's drop-outs of the month."""
+    if source == "reports":
+        return report_states(recap, code, period)
+    return {"drop_outs": tables.drop_out_line(drop_outs(code, period))}
 
 
 def letterhead(unit: Unit, above: dict[str, Unit]) -> dict:

@@ -1,5 +1,5 @@
-"""A recap (CONTRACT §5) laid out as the tables people read: the children table with its sort
-and flags, method × place, PB against the PPM target, coverage, and a unit's title.
+"""A recap laid out as the tables people read: the children table with its sort and flags,
+method × place, PB against the PPM target, new users and switches, coverage, and a unit's title.
 
 Shared by the dashboard page, the PDF and the workbook so that all three show the same rows.
 Pure Python over the recap's dicts and summed counts: no queries.
@@ -122,21 +122,22 @@ def sort_rows(rows: list[dict], sort: str) -> list[dict]:
 
 def method_rows(counts: dict, recap: dict) -> list[dict]:
     """Per method: PA by place, their total and share of PA, PB this month, PB so far this year,
-    the PPM target and what remains (target − PB so far)."""
+    the PPM target and what remains (target − PB so far), and the month's switches into it."""
     ppm = recap["ppm"]
     rows = []
     for method in METHODS:
         places = {place: counts.get(f"{method}_{place}") or 0 for place in PLACES}
         target = ppm["target"][method] if ppm["target"] is not None else None
         rows.append(_method_row(METHOD_LABELS[method], method in MKJP, places, recap["methods"][method],
-                                recap["pa"], recap["pb_methods"][method], ppm["pb_ytd"][method], target))
+                                recap["pa"], recap["pb_methods"][method], ppm["pb_ytd"][method], target)
+                    | {"gc": recap["gc_methods"][method]})
     return rows
 
 
 def method_total_row(recap: dict) -> dict:
     ppm = recap["ppm"]
     return _method_row(_("Jumlah"), None, recap["places"], recap["pa"], recap["pa"], recap["pb"],
-                       ppm["pb_ytd_total"], ppm["target_total"])
+                       ppm["pb_ytd_total"], ppm["target_total"]) | {"gc": recap["gc"]}
 
 
 def _method_row(label, is_mkjp, places, total, pa, pb, pb_ytd, target) -> dict:
@@ -152,6 +153,25 @@ def _method_row(label, is_mkjp, places, total, pa, pb, pb_ytd, target) -> dict:
         "remaining": target - pb_ytd if target is not None else None,
         "ppm_pct": percent(pb_ytd, target) if target else None,
     }
+
+
+def new_user_rows(recap: dict) -> list[dict]:
+    """Per method: the month's PB and switches into it (ganti cara)."""
+    return [{"label": METHOD_LABELS[method], "is_mkjp": method in MKJP, "pb": recap["pb_methods"][method],
+             "gc": recap["gc_methods"][method]} for method in METHODS]
+
+
+def new_mkjp(recap: dict) -> dict:
+    """"MKJP baru bulan ini": PB into an MKJP method plus switches into one, what an MKJP drive
+    chases; with the month's PB pasca and switches in all."""
+    pb_mkjp = sum(recap["pb_methods"][method] for method in MKJP)
+    return {"pb_mkjp": pb_mkjp, "gc_mkjp": recap["gc_mkjp"], "total": pb_mkjp + recap["gc_mkjp"],
+            "pb": recap["pb"], "pb_pasca": recap["pb_pasca"], "gc": recap["gc"]}
+
+
+def drop_out_line(drop_outs: dict) -> dict:
+    """The month's drop-outs from the register, by the status they went to, and their sum."""
+    return {**drop_outs, "total": sum(drop_outs.values())}
 
 
 # The children table's columns: (sort key, heading, whether it is a number column).

@@ -1,7 +1,7 @@
-"""`rekap.xlsx`: the recap of a unit and month as a workbook (CONTRACT §6).
+"""`rekap.xlsx`: the recap of a unit and month as a workbook.
 
 Sheets: "Rekap" (the children table and a totals row), "Metode x Tempat" (PA by method and
-place, PB against the PPM target, non-users) and "Laporan RT" (one row per RT report of the month,
+place, PB against the PPM target, switches, new MKJP users, the register's drop-outs, non-users) and "Laporan RT" (one row per RT report of the month,
 columns as in the import file). Numbers stay numbers; a percentage is a fraction with the format
 `0.00%` (Excel shows 8,75% in an Indonesian locale). Written in openpyxl's write-only mode and the
 RT rows streamed from the database, so that a whole kabupaten stays light.
@@ -22,7 +22,7 @@ from reports.exports import recap_and_counts, tables
 from reports.indicators import COUNT_FIELDS, NON_USERS
 from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
 from reports.periods import period_label, period_str
-from reports.register_month import rt_counts
+from reports.register_month import drop_outs, rt_counts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.00%"
@@ -49,7 +49,7 @@ METHOD_COLUMNS = (
     (_("Swasta"), "swasta", "count"), (_("Jumlah PA"), "total", "count"), (_("% dari PA"), "share", "percent"),
     (_("PB bulan ini"), "pb", "count"), (_("PB s.d. bulan ini"), "pb_ytd", "count"),
     (_("Target PPM"), "target", "count"), (_("Sisa target"), "remaining", "count"),
-    (_("% target PPM"), "ppm_pct", "percent"),
+    (_("% target PPM"), "ppm_pct", "percent"), (_("Ganti cara ke (bulan ini)"), "gc", "count"),
 )
 NON_USER_LABELS = {"hamil": _("Hamil"), "ias": _("IAS (ingin anak segera)"),
                    "iat": _("IAT (ingin anak ditunda)"), "tial": _("TIAL (tidak ingin anak lagi)")}
@@ -66,7 +66,7 @@ def write_recap_xlsx(file, unit: Unit, period: datetime.date, source: str = "rep
     recap, counts = recap_and_counts(unit, period, source)
     workbook = Workbook(write_only=True)
     _recap_sheet(workbook, recap, period)
-    _methods_sheet(workbook, recap, counts, period)
+    _methods_sheet(workbook, recap, counts, period, drop_outs(unit.code, period))
     _rt_sheet(workbook, unit, period, source)
     workbook.save(file)
 
@@ -116,7 +116,7 @@ def _recap_sheet(workbook, recap, period):
     _table(sheet, RECAP_COLUMNS, tables.child_rows(recap), totals)
 
 
-def _methods_sheet(workbook, recap, counts, period):
+def _methods_sheet(workbook, recap, counts, period, drop_outs_by_status):
     sheet = workbook.create_sheet(gettext("Metode x Tempat"))
     sheet.column_dimensions["A"].width = 30
     _title_rows(sheet, gettext("Peserta KB aktif per metode dan tempat pelayanan"), recap, period)
@@ -130,13 +130,32 @@ def _methods_sheet(workbook, recap, counts, period):
     sheet.append([_cell(sheet, gettext("Unmet need (IAT + TIAL)"), font=BOLD),
                   _cell(sheet, recap["unmet_need"], "count", font=BOLD),
                   _cell(sheet, recap["pct"]["unmet_need"], "percent", font=BOLD)])
+    _new_users_rows(sheet, recap, drop_outs_by_status)
+
+
+def _new_users_rows(sheet, recap, drop_outs_by_status):
+    """"MKJP baru bulan ini" (PB MKJP + switches into MKJP), PB pasca, and the register's drop-outs."""
+    new = tables.new_mkjp(recap)
+    sheet.append([])
+    rows = (
+        (gettext("MKJP baru bulan ini (PB MKJP + ganti cara ke MKJP)"), new["total"]),
+        (gettext("PB MKJP"), new["pb_mkjp"]),
+        (gettext("Ganti cara ke MKJP"), new["gc_mkjp"]),
+        (gettext("PB pasca persalinan/keguguran"), new["pb_pasca"]),
+        (gettext("Drop-out bulan ini (register)"), sum(drop_outs_by_status.values())),
+        *((gettext("Drop-out ke %(status)s (register)") % {"status": key.upper()}, drop_outs_by_status[key])
+          for key in drop_outs_by_status),
+    )
+    for number, (label, value) in enumerate(rows):
+        font = BOLD if number == 0 else None
+        sheet.append([_cell(sheet, label, font=font), _cell(sheet, value, "count", font=font)])
 
 
 def _rt_sheet(workbook, unit, period, source):
     sheet = workbook.create_sheet(gettext("Laporan RT"))
     sheet.column_dimensions["A"].width = 24
     sheet.freeze_panes = "B2"
-    # The import file's column names (CONTRACT §3), so that the sheet reads like one.
+    # The import file's column names, so that the sheet reads like one.
     sheet.append([_cell(sheet, name, font=BOLD, fill=HEADER_FILL)
                   for name in ("kode_rt", "periode", "status", *COUNT_FIELDS)])
     month = period_str(period)
