@@ -19,7 +19,8 @@ from bench.loadhttp import Page, RequestFailed, Session, Stats, is_stale
 METHODS = ("iud", "implan", "mow", "mop", "suntik", "pil", "kondom")
 BALANCE_FIELDS = tuple(f"{m}_{p}" for m in METHODS for p in ("pemerintah", "swasta")) + ("hamil", "ias", "iat", "tial")
 PB_FIELDS = tuple(f"pb_{m}" for m in METHODS)
-COUNT_FIELDS = ("pus",) + BALANCE_FIELDS + PB_FIELDS
+GC_FIELDS = tuple(f"gc_{m}" for m in METHODS)
+COUNT_FIELDS = ("pus",) + BALANCE_FIELDS + PB_FIELDS + GC_FIELDS + ("pb_pasca",)
 THINK = (0.2, 1.0)  # seconds between actions
 REASON = "uji beban: dihitung ulang dengan kader"
 RETURN_NOTE = "Uji beban: mohon cek lagi angka PB bulan ini."
@@ -206,6 +207,7 @@ class Kader(VirtualUser):
             counts[source] -= 1
             counts[self.rng.choice(BALANCE_FIELDS)] += 1
         counts[self.rng.choice(PB_FIELDS)] = self.rng.randint(0, 2)
+        counts["pb_pasca"] = min(counts["pb_pasca"], sum(counts[field] for field in PB_FIELDS))  # a part of PB
 
     def fresh_counts(self) -> dict:
         counts = dict.fromkeys(COUNT_FIELDS, 0)

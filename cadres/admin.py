@@ -12,6 +12,7 @@ from cadres import codes
 from cadres.admin_autocomplete import AutocompleteAdmin
 from cadres.models import Cadre, Couple, CoupleStatus, ExportLog, Institution, Role, Unit, User
 from cadres.models.wilayah import LEVEL_LABELS
+from cadres.register import couple_update
 
 
 class LevelFilter(admin.SimpleListFilter):
@@ -197,8 +198,8 @@ class ExportLogAdmin(admin.ModelAdmin):
 class CoupleStatusInline(admin.TabularInline):
     model = CoupleStatus
     extra = 0
-    fields = ["since", "status", "place", "is_pb", "until"]
-    readonly_fields = ["since", "status", "place", "is_pb", "until"]
+    fields = ["since", "status", "place", "kind", "is_pb", "until"]
+    readonly_fields = ["since", "status", "place", "kind", "is_pb", "until"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -219,3 +220,7 @@ class CoupleAdmin(AutocompleteAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["rt"]
     inlines = [CoupleStatusInline]
     list_select_related = ["rt"]
+
+    def save_model(self, request, obj, form, change):
+        # Whether a method was her first use decides what the status rows count as: recount them.
+        couple_update(obj, recount=change and bool({"first_use", "ever_used"} & set(form.changed_data)))

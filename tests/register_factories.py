@@ -20,17 +20,19 @@ def set_status(couple, since, status, place="pemerintah"):
     return couple_status_set(couple=couple, status=status, place=place, since=since)
 
 
-def bulk_couples(rt_code, histories, born=datetime.date(1990, 5, 1), registered=datetime.date(2019, 1, 1)):
-    """Couples in one RT, each with a history [(since, status, place), ...], in a few queries.
+def bulk_couples(rt_code, histories, born=datetime.date(1990, 5, 1), registered=datetime.date(2019, 1, 1),
+                 first_use="lama", ever_used=False):
+    """Couples in one RT, each with a history [(since, status, place), ...], in a few queries;
+    `first_use` and `ever_used` say for all of them what came before the register.
 
-    The derived columns (is_pb, until) are set by the register's own rule, `link_statuses`.
+    The derived columns (kind, is_pb, until) are set by the register's own rule, `link_statuses`.
     """
     from cadres.models import Couple, CoupleStatus
     from cadres.register import link_statuses
 
     couples = Couple.objects.bulk_create([
         Couple(rt_id=rt_code, wife_name=f"Istri {i}", husband_name=f"Suami {i}", wife_birth_date=born,
-               registered_on=registered)
+               registered_on=registered, first_use=first_use, ever_used=ever_used)
         for i in range(len(histories))
     ])
     rows = []

@@ -1,5 +1,6 @@
-"""MKJP campaigns: a one-month drive in Kabupaten 32.14 for 1,831 new implant and IUD users, its
-progress from the register and from the monthly reports, the campaign page and the dashboard."""
+"""MKJP campaigns: a one-month drive in Kabupaten 32.14 for 1,831 implant and IUD acceptors (new
+users and users switching from another method), its progress from the register and from the
+monthly reports, the campaign page and the dashboard."""
 
 import datetime
 from decimal import Decimal
@@ -32,54 +33,91 @@ def day(text):
 
 @pytest.fixture
 def may_register(tree):
-    """PB in the register around May 2024: three count (implan 10 May, IUD 31 May, IUD 20 May)."""
+    """The register around May 2024: three PB count (implan 10 May, IUD 31 May, IUD 20 May) and
+    one switch into an implant (12 May)."""
     bulk_couples(RT_A, [
-        [(day("2024-04-01"), "ias", ""), (day("2024-05-10"), "implan", "pemerintah")],
+        [(day("2024-04-01"), "ias", ""), (day("2024-05-10"), "implan", "pemerintah")],  # never used before
+        [(day("2024-03-01"), "suntik", "swasta"), (day("2024-05-12"), "implan", "swasta")],  # a switch: GC
+    ])
+    bulk_couples(RT_A, [
         [(day("2024-05-31"), "iud", "swasta")],
         [(day("2024-06-01"), "iud", "pemerintah")],  # after the end
         [(day("2024-04-30"), "implan", "pemerintah")],  # before the start
         [(day("2024-05-15"), "pil", "swasta")],  # not a method of the drive
-        [(day("2024-03-01"), "suntik", "swasta"), (day("2024-05-12"), "implan", "swasta")],  # a switch, not a PB
-    ])
-    bulk_couples(RT_A, [[(day("2024-05-05"), "iud", "pemerintah")]], born=day("1970-01-01"))  # wife 54: not PUS
-    bulk_couples(RT_B, [[(day("2024-05-20"), "iud", "pemerintah")]])
-    bulk_couples(RT_OUTSIDE, [[(day("2024-05-20"), "implan", "pemerintah")]])  # another kabupaten
+    ], first_use="pb")  # each her first use, said when written in
+    bulk_couples(RT_A, [[(day("2024-05-05"), "iud", "pemerintah")]], born=day("1970-01-01"), first_use="pb")  # 54
+    bulk_couples(RT_A, [[(day("2024-05-06"), "implan", "pemerintah")]] * 3)  # continuing users written in
+    bulk_couples(RT_B, [[(day("2024-05-20"), "iud", "pemerintah")]], first_use="pb")
+    bulk_couples(RT_OUTSIDE, [[(day("2024-05-20"), "implan", "pemerintah")]], first_use="pb")  # elsewhere
 
 
 @pytest.fixture
 def may_reports(tree):
-    """Counted reports of May 2024 give 4 IUD and 6 implant PB (and 9 pill, not counted)."""
-    make_report(RT_A, "2024-05", pus=30, pil_pemerintah=20, pb_iud=4, pb_implan=6, pb_pil=9)
+    """Counted reports of May 2024 give 4 IUD and 6 implant PB (and 9 pill, not counted), and 7
+    switches into IUD and implants (and 3 into pills, not counted)."""
+    make_report(RT_A, "2024-05", pus=30, pil_pemerintah=20, pb_iud=4, pb_implan=6, pb_pil=9,
+                gc_iud=2, gc_implan=5, gc_pil=3)
     make_report(RT_A, "2024-04", pus=30, pil_pemerintah=20, pb_iud=100)  # before
     make_report(RT_B, "2024-06", pus=30, pil_pemerintah=20, pb_implan=50)  # after
     make_report("32.14.01.2001.001.002", "2024-05", status=ReportStatus.DRAFT, pus=9, pb_iud=30)  # not counted
     make_report(RT_OUTSIDE, "2024-05", pus=30, pil_pemerintah=20, pb_iud=70)  # another kabupaten
 
 
-def test_the_drive_counts_register_pb_of_its_methods_within_its_dates(may_register, may_reports):
+def test_the_drive_counts_register_pb_and_switches_of_its_methods_within_its_dates(may_register, may_reports):
     [result] = progress([drive()])
     assert result.target == 1831
-    assert result.pb_methods["register"]["iud"] == 2 and result.pb_methods["register"]["implan"] == 1
-    assert result.register == {"pb": 3, "pct": Decimal("0.16"), "remaining": 1828}
+    assert result.counted["register"]["pb"]["iud"] == 2 and result.counted["register"]["pb"]["implan"] == 1
+    assert result.counted["register"]["gc"]["implan"] == 1
+    assert result.register == {"pb": 3, "gc": 1, "total": 4, "pct": Decimal("0.22"), "remaining": 1827}
     assert [(row["method"], row["target"], row["register"]) for row in result.method_rows()] == [
-        ("iud", 600, 2), ("implan", 1231, 1)]
+        ("iud", 600, {"pb": 2, "gc": 0, "total": 2}), ("implan", 1231, {"pb": 1, "gc": 1, "total": 2})]
 
 
-def test_the_drive_counts_pb_of_the_counted_reports_of_the_months_it_overlaps(may_register, may_reports):
+def test_the_drive_counts_pb_and_switches_of_the_counted_reports_of_the_months_it_overlaps(may_register,
+                                                                                             may_reports):
     [result] = progress([drive()])
-    assert result.reports == {"pb": 10, "pct": Decimal("0.55"), "remaining": 1821}
+    assert result.reports == {"pb": 10, "gc": 7, "total": 17, "pct": Decimal("0.93"), "remaining": 1814}
     assert result.months == "Mei 2024"
     # From 20 April to 10 May: the reports of April and May count, the register only within the days.
     [longer] = progress([drive(start=day("2024-04-20"), end=day("2024-05-10"))])
-    assert longer.reports["pb"] == 110 and longer.months == "April 2024 – Mei 2024"
-    assert longer.register["pb"] == 2  # the implants of 30 April and 10 May
+    assert (longer.reports["pb"], longer.reports["gc"]) == (110, 7) and longer.months == "April 2024 – Mei 2024"
+    assert (longer.register["pb"], longer.register["gc"]) == (2, 0)  # the implants of 30 April and 10 May
+
+
+def test_the_1831_drive_is_met_half_by_switches(tree, client, personas):
+    """The reports of May bring 916 new implant and IUD users and 915 injection and pill users
+    who switched to them: the drive is met, and its page says how."""
+    make_report(RT_A, "2024-05", pus=3000, implan_pemerintah=1500, iud_pemerintah=1000, pil_pemerintah=500,
+                pb_implan=616, pb_iud=300, gc_implan=615, gc_iud=300, gc_pil=40)
+    [result] = progress([drive()])
+    assert result.reports == {"pb": 916, "gc": 915, "total": 1831, "pct": Decimal("100.00"), "remaining": 0}
+    client.force_login(personas["opd"].user)
+    body = client.get("/kampanye/32.14/").content.decode()
+    assert "Laporan: PB 916 + ganti cara 915 = <strong>1.831</strong> (100,00%), sisa 0" in body
+
+
+def test_a_drive_in_the_register_met_half_by_switches(tree, client, personas):
+    """A drive of 10 acceptors in one RT: five couples start an implant or IUD for the first time
+    (or after a birth), five switch to one from injections; continuing users written in count not."""
+    campaign = drive(RT_A)
+    Campaign.objects.filter(pk=campaign.pk).update(iud=4, implan=6)
+    bulk_couples(RT_A, [[(day("2024-04-01"), "ias", ""), (day("2024-05-10"), "implan", "pemerintah")]] * 3)
+    bulk_couples(RT_A, [[(day("2024-04-01"), "hamil", ""), (day("2024-05-11"), "iud", "pemerintah")]] * 2)
+    bulk_couples(RT_A, [[(day("2024-01-01"), "suntik", "swasta"), (day("2024-05-12"), "implan", "swasta")]] * 3)
+    bulk_couples(RT_A, [[(day("2024-01-01"), "pil", "swasta"), (day("2024-05-13"), "iud", "swasta")]] * 2)
+    bulk_couples(RT_A, [[(day("2024-05-14"), "implan", "swasta")]] * 30)  # written in, already using
+    [result] = progress([Campaign.objects.get()])
+    assert result.register == {"pb": 5, "gc": 5, "total": 10, "pct": Decimal("100.00"), "remaining": 0}
+    client.force_login(personas["kader"].user)
+    body = client.get(f"/kampanye/{RT_A}/").content.decode()
+    assert "Register: PB 5 + ganti cara 5 = <strong>10</strong> (100,00%), sisa 0" in body
 
 
 def test_the_progress_of_many_campaigns_takes_two_queries(may_register, may_reports, django_assert_num_queries):
     campaigns = [drive(), drive("32.14.01"), drive("32.14.02", start=day("2024-05-15"), end=day("2024-06-30"))]
     with django_assert_num_queries(2):
         results = progress(campaigns)
-    assert [(r.reports["pb"], r.register["pb"]) for r in results] == [(10, 3), (10, 2), (50, 1)]
+    assert [(r.reports["total"], r.register["total"]) for r in results] == [(17, 4), (17, 3), (50, 1)]
 
 
 def test_a_campaign_cannot_end_before_it_starts(tree):
@@ -118,7 +156,7 @@ def test_the_opd_creates_a_campaign_and_a_kader_reads_it(client, personas):
     client.force_login(personas["kader"].user)
     response = client.get(f"/kampanye/{RT_A}/")
     body = response.content.decode()
-    assert response.status_code == 200 and "Bulan MKJP" in body and "Target 1.831 PB" in body
+    assert response.status_code == 200 and "Bulan MKJP" in body and "Target 1.831 akseptor" in body
     assert "laporan bulanan, bulan yang beririsan (Mei 2024)" in body
     assert "Kampanye baru" not in body
     assert client.post(f"/kampanye/{RT_A}/", data).status_code == 403

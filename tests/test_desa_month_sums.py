@@ -140,9 +140,12 @@ FUZZ_MONTHS = [datetime.date(2019, 12, 1), datetime.date(2020, 1, 1), datetime.d
                datetime.date(2020, 12, 1)]
 any_reports = st.lists(
     st.tuples(st.sampled_from(FUZZ_RTS), st.sampled_from(FUZZ_MONTHS), st.sampled_from(list(ReportStatus)),
-              st.integers(0, 9), st.integers(0, 3)),
+              st.integers(0, 9), st.integers(0, 3), st.integers(0, 3), st.integers(0, 3), st.integers(0, 3)),
     max_size=15, unique_by=lambda row: row[:2],
 )
+
+
+COUNTED = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
 
 
 def test_for_any_reports_the_sums_give_the_same_recaps_as_the_reports(tree):
@@ -152,13 +155,19 @@ def test_for_any_reports_the_sums_give_the_same_recaps_as_the_reports(tree):
         fuzz_stats.generated_inputs += 1
         MonthlyReport.objects.all().delete()
         DesaMonthSums.objects.all().delete()
-        for rt, month, status, pus, pb in rows:
-            make_report(rt, month, status=status, pus=pus, pil_swasta=pus, pb_pil=pb)
+        for rt, month, status, pus, pb, gc_mkjp, gc_other, pasca in rows:
+            make_report(rt, month, status=status, pus=pus, pil_swasta=pus, pb_pil=pb, gc_implan=gc_mkjp,
+                        gc_suntik=gc_other, pb_pasca=min(pasca, pb))
         assert summary.desa_months_differences() == []
         for code in ("32", "32.14", "32.14.01"):
             for month in FUZZ_MONTHS:
                 from_reports = rollup.rollup(rollup.ReportRows(), code, month)
                 assert rollup.rollup(rollup.DesaMonthRows(), code, month) == from_reports
+                counted = [row for row in rows if row[1] == month and row[2] in COUNTED and row[0].startswith(code)]
+                new_fields = {name: from_reports[0].counts[name] for name in ("gc_implan", "gc_suntik", "pb_pasca")}
+                assert new_fields == {"gc_implan": sum(row[5] for row in counted),
+                                      "gc_suntik": sum(row[6] for row in counted),
+                                      "pb_pasca": sum(min(row[7], row[4]) for row in counted)}
             trend = list(rollup.DesaMonthRows().per_month(code, FUZZ_MONTHS))
             assert trend == list(rollup.ReportRows().per_month(code, FUZZ_MONTHS))
 

@@ -252,7 +252,7 @@ ADMIN_ADDS = {
                            "cadres-TOTAL_FORMS": "0", "cadres-INITIAL_FORMS": "0"},
     "cadres/cadre": {"institution": "", "name": "Euis", "phone": "0812", "position": "ketua", "since": "2020-01-01"},
     "cadres/couple": {"rt": RT, "wife_name": "Siti", "wife_birth_date": "1990-05-01", "husband_name": "Asep",
-                      "children": "1", "registered_on": "2020-01-15", "statuses-TOTAL_FORMS": "0",
+                      "children": "1", "registered_on": "2020-01-15", "first_use": "lama", "statuses-TOTAL_FORMS": "0",
                       "statuses-INITIAL_FORMS": "0"},
     "reports/monthlyreport": {"rt": RT, "period": "2020-11-01", "status": "verified", "pus": "1", "hamil": "1",
                               **{field: "0" for field in COUNT_FIELDS

@@ -15,6 +15,7 @@ from tests.test_import_wilayah import WRITERS, write_csv, write_xlsx
 
 HEADER = [
     "kode_rt", "nama_istri", "tanggal_lahir_istri", "nama_suami", "jumlah_anak", "status", "tempat", "sejak", "nik",
+    "peserta_baru",
 ]
 DESA = "32.14.01.2001"
 # Karangan Putih's RTs, of different sizes: 370 couples in all.
@@ -38,22 +39,25 @@ def run(path):
 
 
 def karangan_putih_statuses():
-    """(status, place, sejak) of the 370 couples of Karangan Putih at the end of November 2020.
+    """(status, place, sejak, peserta_baru) of the 370 couples of Karangan Putih at the end of
+    November 2020.
 
     Methods: iud 9, implan 15, mow 3, mop 1, suntik 190, pil 90, kondom 12 (250 pemerintah,
-    70 swasta); hamil 10, ias 12, iat 16, tial 12. PB in November: iud 1, implan 2, suntik 1, pil 1.
+    70 swasta); hamil 10, ias 12, iat 16, tial 12. PB in November: iud 1, implan 2, suntik 1, pil 1;
+    the other users continue (peserta_baru `tidak` or empty), two of them since November too.
     """
     methods = {"iud": 9, "implan": 15, "mow": 3, "mop": 1, "suntik": 190, "pil": 90, "kondom": 12}
     new_in_november = {"iud": 1, "implan": 2, "suntik": 1, "pil": 1}
     statuses = []
     for method, count in methods.items():
         for n in range(count):
-            since = "2020-11-12" if n < new_in_november.get(method, 0) else f"{2018 + n % 3}-0{1 + n % 9}-15"
-            statuses.append([method, None, since])
+            new = n < new_in_november.get(method, 0)
+            since = "2020-11-12" if new or (method == "suntik" and n in (50, 51)) else f"{2018 + n % 3}-0{1 + n % 9}-15"
+            statuses.append([method, None, since, "ya" if new else ("tidak" if n % 2 else "")])
     for index, status in enumerate(statuses):
         status[1] = "pemerintah" if index < 250 else "swasta"
     for key, count in {"hamil": 10, "ias": 12, "iat": 16, "tial": 12}.items():
-        statuses += [[key, "", f"2020-0{1 + n % 9}-03"] for n in range(count)]
+        statuses += [[key, "", f"2020-0{1 + n % 9}-03", ""] for n in range(count)]
     random.Random(2020).shuffle(statuses)
     return statuses
 
@@ -63,9 +67,9 @@ def karangan_putih_rows():
     rows, number = [], 0
     for rt, size in RT_SIZES.items():
         for _ in range(size):
-            status, place, since = next(statuses)
+            status, place, since, new = next(statuses)
             born = f"{1972 + number % 30}-{1 + number % 12:02d}-{1 + number % 28:02d}"
-            rows.append([rt, f"Istri {number}", born, f"Suami {number}", number % 5, status, place, since, ""])
+            rows.append([rt, f"Istri {number}", born, f"Suami {number}", number % 5, status, place, since, "", new])
             number += 1
     return rows
 
@@ -80,9 +84,9 @@ def karangan_putih(db):
 @pytest.mark.parametrize("write", WRITERS)
 def test_the_imported_register_of_karangan_putih_gives_its_november_2020_recap(karangan_putih, tmp_path, write):
     not_pus = [
-        [RT, "Lewat 49", "1970-11-30", "Suami", 4, "pil", "swasta", "2018-02-01", ""],    # 50 on 30 November
-        [RT, "Jauh Lewat", "1960-01-01", "Suami", 6, "mow", "pemerintah", "2010-05-05", ""],
-        [RT, "Baru Desember", "1995-03-03", "Suami", 1, "hamil", "", "2020-12-01", ""],  # on the register later
+        [RT, "Lewat 49", "1970-11-30", "Suami", 4, "pil", "swasta", "2018-02-01", "", ""],    # 50 on 30 November
+        [RT, "Jauh Lewat", "1960-01-01", "Suami", 6, "mow", "pemerintah", "2010-05-05", "", ""],
+        [RT, "Baru Desember", "1995-03-03", "Suami", 1, "hamil", "", "2020-12-01", "", ""],  # on the register later
     ]
     path = write(tmp_path / "register", [HEADER] + karangan_putih_rows() + not_pus)
 
@@ -106,11 +110,12 @@ def test_the_imported_register_of_karangan_putih_gives_its_november_2020_recap(k
 def test_a_couple_is_on_the_register_from_sejak_with_its_status_and_history(karangan_putih, tmp_path):
     path = write_csv(tmp_path / "register", [
         HEADER,
-        [RT, "Siti Aminah", "1990-05-05", "Asep", 2, "IUD", "Swasta", "2020-11-12", NIK],
-        [RT, "Euis", "1992-01-31", "Dadang", 0, "iat", "", "2019-07-01", ""],
+        [RT, "Siti Aminah", "1990-05-05", "Asep", 2, "IUD", "Swasta", "2020-11-12", NIK, "YA"],
+        [RT, "Euis", "1992-01-31", "Dadang", 0, "iat", "", "2019-07-01", "", ""],
+        [RT, "Nani", "1991-02-01", "Ujang", 1, "suntik", "pemerintah", "2020-11-12", "", "tidak"],
     ])
 
-    assert run(path)[1] == ["import_pus: 2 pasangan ditambahkan ke register (1 RT)."]
+    assert run(path)[1] == ["import_pus: 3 pasangan ditambahkan ke register (1 RT)."]
 
     siti = Couple.objects.get(wife_name="Siti Aminah")
     assert (siti.rt_id, siti.wife_birth_date, siti.husband_name, siti.children, siti.nik, siti.registered_on) == (
@@ -118,9 +123,12 @@ def test_a_couple_is_on_the_register_from_sejak_with_its_status_and_history(kara
     )
     assert (siti.left_on, siti.left_reason, siti.address) == (None, "", "")
     status = siti.statuses.get()
-    assert (status.since, status.status, status.place, status.is_pb, status.until) == (
-        datetime.date(2020, 11, 12), "iud", "swasta", True, None,
+    assert (status.since, status.status, status.place, status.kind, status.is_pb, status.until) == (
+        datetime.date(2020, 11, 12), "iud", "swasta", "pb", True, None,
     )
+    assert siti.first_use == "pb"
+    nani = Couple.objects.get(wife_name="Nani")
+    assert (nani.first_use, list(nani.statuses.values_list("kind", "is_pb"))) == ("lama", [("", False)])
     euis = Couple.objects.get(wife_name="Euis")
     assert (euis.nik, euis.registered_on) == ("", datetime.date(2019, 7, 1))
     assert list(euis.statuses.values_list("status", "place", "is_pb")) == [("iat", "", False)]
@@ -129,14 +137,15 @@ def test_a_couple_is_on_the_register_from_sejak_with_its_status_and_history(kara
     ]
 
 
-def test_the_nik_column_may_be_left_out(karangan_putih, tmp_path):
+def test_the_nik_and_peserta_baru_columns_may_be_left_out(karangan_putih, tmp_path):
     path = write_xlsx(tmp_path / "register", [
-        HEADER[:-1],
+        HEADER[:-2],
         [RT, "Siti", datetime.datetime(1990, 5, 5), "Asep", 2.0, "pil", "pemerintah", datetime.datetime(2020, 1, 2)],
     ])
 
     assert run(path)[0:2] == (0, ["import_pus: 1 pasangan ditambahkan ke register (1 RT)."])
-    assert Couple.objects.get().nik == ""
+    assert (Couple.objects.get().nik, Couple.objects.get().first_use) == ("", "lama")
+    assert CoupleStatus.objects.get().kind == ""  # a continuing user
 
 
 def test_it_writes_in_bulk_not_row_by_row(karangan_putih, tmp_path, django_assert_max_num_queries):
@@ -152,7 +161,7 @@ def test_it_writes_in_bulk_not_row_by_row(karangan_putih, tmp_path, django_asser
 def test_a_file_with_bad_rows_writes_nothing_and_names_every_bad_row_and_column(karangan_putih, tmp_path, write):
     path = write(tmp_path / "register", [
         HEADER + ["alamat"],
-        [RT, "Baik", "1990-05-05", "Asep", 2, "pil", "pemerintah", "2020-01-02", NIK, "Jl. Mawar"],
+        [RT, "Baik", "1990-05-05", "Asep", 2, "pil", "pemerintah", "2020-01-02", NIK, "", "Jl. Mawar"],
         [RT, "Tanpa Tempat", "1990-05-05", "Asep", 2, "suntik", "", "2020-01-02", ""],
         [RT, "Hamil di Swasta", "1990-05-05", "Asep", 2, "hamil", "swasta", "2020-01-02", ""],
         [RT, "Tanggal Salah", "1990-05-05", "Asep", 2, "iat", "", "2020-02-30", ""],
@@ -163,6 +172,8 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_every_bad_row_and_column(
         [RT, "Sebelum Lahir", "1990-05-05", "Asep", 2, "ias", "", "1989-01-02", ""],
         [RT, "Belum Lahir", "2999-01-01", "Asep", 2, "ias", "", "2020-01-02", ""],
         [RT, "", "1990-05-05", "Asep", -1, "tial", "", "2020-01-02", ""],
+        [RT, "PB Hamil", "1990-05-05", "Asep", 2, "hamil", "", "2020-01-02", "", "ya"],
+        [RT, "PB Mungkin", "1990-05-05", "Asep", 2, "pil", "swasta", "2020-01-02", "", "mungkin"],
     ])
 
     status, stdout, stderr = run(path)
@@ -182,6 +193,8 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_every_bad_row_and_column(
         "baris 11, kolom tanggal_lahir_istri: tanggal 2999-01-01 ada di masa depan",
         "baris 12, kolom nama_istri: wajib diisi",
         "baris 12, kolom jumlah_anak: harus bilangan bulat ≥ 0",
+        "baris 13, kolom peserta_baru: ya hanya untuk metode KB, bukan untuk status hamil",
+        'baris 14, kolom peserta_baru: "mungkin" tidak dikenal; pilih salah satu: ya, tidak',
     ]
     assert Couple.objects.count() == 0
     assert CoupleStatus.objects.count() == 0

@@ -7,7 +7,7 @@ import pytest
 from reports import indicators
 from reports.indicators import COUNT_FIELDS, METHODS, imbalance, percent, resolve_targets, summarize
 
-# Karangan Putih, November 2020 (DOMAIN.md), summed over the desa.
+# Karangan Putih, November 2020 (docs/domain.md), summed over the desa.
 KARANGAN_PUTIH = {
     "pus": 370,
     "iud_pemerintah": 6, "iud_swasta": 3, "implan_pemerintah": 12, "implan_swasta": 3,
@@ -16,6 +16,8 @@ KARANGAN_PUTIH = {
     "kondom_pemerintah": 8, "kondom_swasta": 4,
     "hamil": 10, "ias": 12, "iat": 16, "tial": 12,
     "pb_iud": 1, "pb_implan": 2, "pb_mow": 0, "pb_mop": 0, "pb_suntik": 1, "pb_pil": 1, "pb_kondom": 0,
+    "gc_iud": 1, "gc_implan": 2, "gc_mow": 0, "gc_mop": 0, "gc_suntik": 1, "gc_pil": 0, "gc_kondom": 0,
+    "pb_pasca": 1,
 }
 
 
@@ -24,9 +26,11 @@ def test_the_key_lists_follow_the_contract():
     assert indicators.MKJP + indicators.NON_MKJP == METHODS
     assert indicators.PLACES == ("pemerintah", "swasta")
     assert indicators.NON_USERS == ("hamil", "ias", "iat", "tial")
-    assert len(COUNT_FIELDS) == 1 + 14 + 4 + 7
+    assert len(COUNT_FIELDS) == 1 + 14 + 4 + 7 + 7 + 1
     assert COUNT_FIELDS[:3] == ("pus", "iud_pemerintah", "iud_swasta")
-    assert COUNT_FIELDS[-1] == "pb_kondom"
+    assert COUNT_FIELDS[-9:] == ("pb_kondom", "gc_iud", "gc_implan", "gc_mow", "gc_mop", "gc_suntik", "gc_pil",
+                                 "gc_kondom", "pb_pasca")
+    assert indicators.LATER_FIELDS == COUNT_FIELDS[-8:]  # optional in an import file
 
 
 def test_karangan_putih_gives_the_published_figures():
@@ -42,6 +46,10 @@ def test_karangan_putih_gives_the_published_figures():
         "unmet_need": 28,
         "pb": 5,
         "pb_methods": {"iud": 1, "implan": 2, "mow": 0, "mop": 0, "suntik": 1, "pil": 1, "kondom": 0},
+        "pb_pasca": 1,
+        "gc": 4,
+        "gc_methods": {"iud": 1, "implan": 2, "mow": 0, "mop": 0, "suntik": 1, "pil": 0, "kondom": 0},
+        "gc_mkjp": 3,  # IUD and implan: the switches an MKJP drive chases
         "pct": {
             "cpr": Decimal("86.49"),  # 320/370 = 86.486...
             "mkjp": Decimal("8.75"),  # 28/320 exactly
@@ -55,7 +63,7 @@ def test_karangan_putih_gives_the_published_figures():
 def test_the_keys_of_the_summary_are_in_contract_order():
     assert list(summarize(KARANGAN_PUTIH)) == [
         "pus", "pa", "methods", "places", "mkjp", "non_mkjp", "non_users", "unmet_need",
-        "pb", "pb_methods", "pct",
+        "pb", "pb_methods", "pb_pasca", "gc", "gc_methods", "gc_mkjp", "pct",
     ]
     assert list(summarize(KARANGAN_PUTIH)["pct"]) == ["cpr", "mkjp", "non_mkjp", "unmet_need"]
 
@@ -158,3 +166,8 @@ def test_without_an_own_target_the_children_are_summed_recursively():
 
 def test_no_target_anywhere_is_none():
     assert resolve_targets({}, ["32.14"]) == {"32.14": None}
+
+
+@pytest.mark.parametrize(("pb", "pasca", "excess"), [(0, 0, 0), (3, 3, 0), (3, 1, 0), (3, 4, 1), (0, 2, 2)])
+def test_pb_pasca_is_a_part_of_the_pb(pb, pasca, excess):
+    assert indicators.pb_pasca_excess({"pb_iud": pb, "pb_pasca": pasca}) == excess

@@ -1,4 +1,4 @@
-"""The recap of CONTRACT §5 rolled up from monthly reports: sums of parts, ratios of sums,
+"""The recap rolled up from monthly reports: sums of parts, ratios of sums,
 coverage, PPM, and a constant number of queries."""
 
 import datetime
@@ -22,11 +22,12 @@ KARANGAN_PUTIH_RTS = {
         pus=300, iud_pemerintah=5, iud_swasta=2, implan_pemerintah=10, implan_swasta=2,
         mow_pemerintah=3, mop_pemerintah=1, suntik_pemerintah=110, suntik_swasta=40,
         pil_pemerintah=65, pil_swasta=8, kondom_pemerintah=6, kondom_swasta=3,
-        hamil=8, ias=10, iat=15, tial=12, pb_iud=1, pb_implan=2,
+        hamil=8, ias=10, iat=15, tial=12, pb_iud=1, pb_implan=2, gc_implan=2, pb_pasca=1,
     ),
     "32.14.01.2001.001.002": dict(pus=10, suntik_pemerintah=5, suntik_swasta=2, pil_pemerintah=2, hamil=1),
     "32.14.01.2001.001.003": dict(
         pus=12, iud_pemerintah=1, suntik_pemerintah=5, pil_pemerintah=3, pil_swasta=1, kondom_pemerintah=1, ias=1,
+        gc_iud=1,
     ),
     "32.14.01.2001.002.001": dict(
         pus=15, implan_pemerintah=2, suntik_pemerintah=6, suntik_swasta=3, pil_pemerintah=3, iat=1, pb_suntik=1,
@@ -40,6 +41,7 @@ KARANGAN_PUTIH_RTS = {
     ),
     "32.14.01.2001.002.004": dict(
         pus=10, suntik_pemerintah=4, suntik_swasta=1, pil_pemerintah=3, kondom_pemerintah=1, ias=1, pb_pil=1,
+        gc_suntik=1,
     ),
 }
 KARANGAN_PUTIH_TARGET = dict(iud=12, implan=10, mow=2, mop=1, suntik=20, pil=12, kondom=3)  # 60
@@ -79,6 +81,9 @@ def test_karangan_putih_comes_out_exactly_at_desa_level(karangan_putih):
         "non_users": {"hamil": 10, "ias": 12, "iat": 16, "tial": 12},
         "unmet_need": 28,
         "pb": 5, "pb_methods": {"iud": 1, "implan": 2, "mow": 0, "mop": 0, "suntik": 1, "pil": 1, "kondom": 0},
+        "pb_pasca": 1,
+        "gc": 4, "gc_methods": {"iud": 1, "implan": 2, "mow": 0, "mop": 0, "suntik": 1, "pil": 0, "kondom": 0},
+        "gc_mkjp": 3,
         "pct": {"cpr": 86.49, "mkjp": 8.75, "non_mkjp": 91.25, "unmet_need": 7.57},
         "reports": {"expected": 7, "received": 7},
         "ppm": {
@@ -94,7 +99,7 @@ def test_karangan_putih_comes_out_exactly_at_desa_level(karangan_putih):
 def test_the_json_keys_are_in_contract_order(karangan_putih):
     recap = recap_of(DESA)
     keys = ["pus", "pa", "methods", "places", "mkjp", "non_mkjp", "non_users", "unmet_need", "pb",
-            "pb_methods", "pct", "reports", "ppm"]
+            "pb_methods", "pb_pasca", "gc", "gc_methods", "gc_mkjp", "pct", "reports", "ppm"]
     assert list(recap) == ["unit", "period", "source", *keys, "children"]
     assert list(recap["children"][0]) == ["unit", *keys]
     assert list(recap["ppm"]) == ["year", "target", "pb_ytd", "target_total", "pb_ytd_total", "pct"]
@@ -131,7 +136,7 @@ def sum_of(recaps, key):
 def assert_is_the_sum_of_its_parts(recap):
     parts = recap["children"]
     for key in ["pus", "pa", "methods", "places", "mkjp", "non_mkjp", "non_users", "unmet_need", "pb",
-                "pb_methods", "reports"]:
+                "pb_methods", "pb_pasca", "gc", "gc_methods", "gc_mkjp", "reports"]:
         assert recap[key] == sum_of(parts, key), (recap["unit"]["code"], key)
     assert recap["ppm"]["pb_ytd"] == sum_of([part["ppm"] for part in parts], "pb_ytd")
     ratio = percent(recap["pa"], recap["pus"])

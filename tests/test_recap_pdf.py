@@ -60,13 +60,17 @@ def test_the_children_table_has_each_rw_and_the_totals(desa):
     assert re.search(r"Jumlah\s+370\s+320\s+86,49%\s+28\s+8,75%\s+292\s+91,25%\s+28\s+7,57%\s+5\s+85,00%\s+7/7", text)
 
 
-def test_the_method_table_has_places_pb_and_the_ppm_target(desa):
+def test_the_method_table_has_places_pb_switches_and_the_ppm_target(desa):
     text = pdf_text(recap_pdf(desa, NOV))
-    # Method, pemerintah, swasta, total, % of PA, PB this month, PB so far, target, remaining, %.
-    assert re.search(r"IUD\s+6\s+3\s+9\s+2,81%\s+1\s+9\s+12\s+3\s+75,00%", text)
-    assert re.search(r"Suntik\s+140\s+50\s+190\s+59,38%\s+1\s+19\s+20\s+1\s+95,00%", text)
-    assert re.search(r"Jumlah\s+250\s+70\s+320\s+100,00%\s+5\s+51\s+60\s+9\s+85,00%", text)
+    # Method, pemerintah, swasta, total, % of PA, PB this month, PB so far, GC, target, remaining, %.
+    assert re.search(r"IUD\s+6\s+3\s+9\s+2,81%\s+1\s+9\s+1\s+12\s+3\s+75,00%", text)
+    assert re.search(r"Implan\s+12\s+3\s+15\s+4,69%\s+2\s+8\s+2\s+10\s+2\s+80,00%", text)
+    assert re.search(r"Suntik\s+140\s+50\s+190\s+59,38%\s+1\s+19\s+1\s+20\s+1\s+95,00%", text)
+    assert re.search(r"Jumlah\s+250\s+70\s+320\s+100,00%\s+5\s+51\s+4\s+60\s+9\s+85,00%", text)
     assert "Target PPM 2020" in text
+    # PB into MKJP (IUD 1 + implan 2) and switches into MKJP (IUD 1 + implan 2).
+    assert "MKJP baru bulan ini: 6 (PB MKJP 3 + ganti cara ke MKJP 3)" in squeeze(text)
+    assert "PB pasca persalinan/keguguran 1" in squeeze(text)
 
 
 def test_it_has_the_non_users_and_the_coverage(desa):

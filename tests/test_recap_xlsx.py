@@ -71,17 +71,22 @@ def test_the_method_sheet_has_method_by_place_and_pb_against_ppm(workbook):
     sheet = workbook["Metode x Tempat"]
     assert values(sheet, 4) == [
         "Metode", "Pemerintah", "Swasta", "Jumlah PA", "% dari PA", "PB bulan ini", "PB s.d. bulan ini",
-        "Target PPM", "Sisa target", "% target PPM",
+        "Target PPM", "Sisa target", "% target PPM", "Ganti cara ke (bulan ini)",
     ]
-    assert values(sheet, 5) == ["IUD", 6, 3, 9, 0.0281, 1, 9, 12, 3, 0.75]
-    assert values(sheet, 9) == ["Suntik", 140, 50, 190, 0.5938, 1, 19, 20, 1, 0.95]
-    assert values(sheet, 12) == ["Jumlah", 250, 70, 320, 1, 5, 51, 60, 9, 0.85]
+    assert values(sheet, 5) == ["IUD", 6, 3, 9, 0.0281, 1, 9, 12, 3, 0.75, 1]
+    assert values(sheet, 9) == ["Suntik", 140, 50, 190, 0.5938, 1, 19, 20, 1, 0.95, 1]
+    assert values(sheet, 12) == ["Jumlah", 250, 70, 320, 1, 5, 51, 60, 9, 0.85, 4]
     assert sheet["E12"].number_format == "0.00%"
     assert [values(sheet, row)[:2] for row in range(14, 20)] == [
         ["Bukan peserta KB", "Jumlah"], ["Hamil", 10], ["IAS (ingin anak segera)", 12],
         ["IAT (ingin anak ditunda)", 16], ["TIAL (tidak ingin anak lagi)", 12], ["Unmet need (IAT + TIAL)", 28],
     ]
     assert sheet["C19"].value == 0.0757 and sheet["C19"].number_format == "0.00%"
+    assert [values(sheet, row)[:2] for row in range(21, 29)] == [
+        ["MKJP baru bulan ini (PB MKJP + ganti cara ke MKJP)", 6], ["PB MKJP", 3], ["Ganti cara ke MKJP", 3],
+        ["PB pasca persalinan/keguguran", 1], ["Drop-out bulan ini (register)", 0],
+        ["Drop-out ke IAS (register)", 0], ["Drop-out ke IAT (register)", 0], ["Drop-out ke TIAL (register)", 0],
+    ]
 
 
 def test_the_rt_sheet_has_one_row_per_counted_report_with_the_import_columns(workbook):
@@ -107,8 +112,9 @@ def test_a_kabupaten_workbook_streams_its_rt_reports_in_a_constant_number_of_que
     rts = bulk_rts("32.14", 2, 4, 2, 5)
     bulk_reports(rts, "2020-11", pus=10, pil_pemerintah=6, iat=4)
     kabupaten = Unit.objects.get(code="32.14")
-    # The recap (4), the roll-up again for method × place (2), the RT reports (1).
-    with django_assert_num_queries(7):
+    # The recap (4), the roll-up again for method × place (2), the register's drop-outs (1), the RT
+    # reports (1).
+    with django_assert_num_queries(8):
         content = recap_xlsx(kabupaten, NOV)
     workbook = load_workbook(io.BytesIO(content), read_only=True)
     assert len(list(workbook["Laporan RT"].iter_rows(min_row=2))) == 80

@@ -2,6 +2,8 @@
 
 import datetime
 
+from cadres.models import Unit
+from reports.recap import recap_for, to_jsonable
 from reports.register_month import register_rollup, rt_counts
 from tests.factories import make_unit
 from tests.register_factories import bulk_couples, make_couple, set_status
@@ -11,7 +13,7 @@ NOV = D(2020, 11, 1)
 OLD = D(2019, 6, 1)
 RT_BIG, RT_SMALL, RT_OTHER_RW = "32.14.01.2001.001.001", "32.14.01.2001.001.002", "32.14.01.2001.002.001"
 
-# Karangan Putih, November 2020 (DOMAIN.md): 370 PUS, 320 PA, 28 MKJP.
+# Karangan Putih, November 2020 (docs/domain.md): 370 PUS, 320 PA, 28 MKJP.
 METHODS = {"iud": 9, "implan": 15, "mow": 3, "mop": 1, "suntik": 190, "pil": 90, "kondom": 12}
 NON_USERS = {"hamil": 10, "ias": 12, "iat": 16, "tial": 12}
 PB = {"iud": 1, "implan": 2, "suntik": 1, "pil": 1}  # started in November after a birth
@@ -95,12 +97,38 @@ def test_pb_counts_the_month_and_the_year_to_date(tree):
         [(D(2020, 2, 5), "implan", "pemerintah")],  # this year, before November
         [(D(2020, 11, 5), "implan", "pemerintah")],  # this month
         [(D(2020, 12, 5), "iud", "pemerintah")],  # after the period
-        [(D(2019, 1, 1), "hamil", ""), (D(2020, 11, 25), "suntik", "pemerintah")],  # after a birth
-        [(D(2019, 1, 1), "pil", "pemerintah"), (D(2020, 11, 25), "suntik", "pemerintah")],  # a switch
+    ], first_use="pb")  # each said to be her first use when written in
+    bulk_couples(RT_BIG, [
+        [(D(2019, 1, 1), "hamil", ""), (D(2020, 11, 25), "suntik", "pemerintah")],  # after a birth: PB pasca
+        [(D(2019, 1, 1), "pil", "pemerintah"), (D(2020, 11, 25), "suntik", "pemerintah")],  # a switch: GC
     ])
     total, _ = register_rollup("32.14", NOV)
     assert {m: total.counts[f"pb_{m}"] for m in METHODS if total.counts[f"pb_{m}"]} == {"implan": 1, "suntik": 1}
     assert {m: n for m, n in total.pb_ytd.items() if n} == {"implan": 2, "suntik": 1}
+    assert total.counts["pb_pasca"] == 1
+    assert {m: total.counts[f"gc_{m}"] for m in METHODS if total.counts[f"gc_{m}"]} == {"suntik": 1}
+
+
+def test_every_kind_of_change_counts_in_its_month(tree):
+    """Six couples through November 2020, each checked by number in the register's recap."""
+    bulk_couples(RT_BIG, [
+        [(D(2020, 11, 3), "pil", "swasta")],  # continuing user written in this month: nothing
+        [(D(2019, 5, 1), "ias", ""), (D(2020, 11, 4), "kondom", "swasta")],  # first use ever: PB
+        [(D(2019, 5, 1), "hamil", ""), (D(2020, 11, 6), "implan", "pemerintah")],  # after a birth: PB pasca
+        [(D(2019, 5, 1), "suntik", "swasta"), (D(2020, 11, 7), "implan", "swasta")],  # switch: GC implan
+        [(D(2019, 5, 1), "suntik", "swasta"), (D(2020, 11, 8), "iat", "")],  # stopped: drop-out to IAT
+        [(D(2019, 5, 1), "pil", "swasta"), (D(2020, 3, 1), "tial", ""), (D(2020, 11, 9), "pil", "swasta")],
+    ])  # the last one is a restart after a drop-out: neither PB nor GC (its drop-out was in March)
+    total, _ = register_rollup(RT_BIG, NOV)
+    counts = total.counts
+    assert (counts["pb_kondom"], counts["pb_implan"], counts["pb_pasca"]) == (1, 1, 1)
+    assert sum(counts[f"pb_{m}"] for m in METHODS) == 2
+    assert {m: counts[f"gc_{m}"] for m in METHODS if counts[f"gc_{m}"]} == {"implan": 1}
+    assert total.drop_outs == {"ias": 0, "iat": 1, "tial": 0}
+    recap = to_jsonable(recap_for(Unit.objects.get(code=RT_BIG), NOV, "register"))
+    assert (recap["pb"], recap["pb_pasca"], recap["gc"], recap["gc_mkjp"]) == (2, 1, 1, 1)
+    march, _ = register_rollup(RT_BIG, datetime.date(2020, 3, 1))
+    assert march.drop_outs == {"ias": 0, "iat": 0, "tial": 1}
 
 
 def test_the_register_month_takes_a_constant_number_of_queries(tree, django_assert_num_queries):
@@ -154,10 +182,11 @@ def test_recap_from_the_register_gives_the_karangan_putih_figures(tree):
 
 
 def test_pb_counts_only_couples_on_the_register_and_pus_that_day(tree):
-    bulk_couples(RT_BIG, [[(D(2020, 11, 5), "pil", "swasta")]], born=D(1970, 11, 4))  # 50 on 4 November
-    bulk_couples(RT_BIG, [[(D(2020, 11, 5), "pil", "swasta")]], born=D(1970, 11, 6))  # 49 on the 5th: PB
-    bulk_couples(RT_BIG, [[(D(2020, 11, 5), "iud", "swasta")]], registered=D(2020, 11, 20))  # registered later
-    left = bulk_couples(RT_BIG, [[(D(2020, 3, 5), "implan", "swasta")]])[0]  # a PB in March, left in June
+    first = {"first_use": "pb"}
+    bulk_couples(RT_BIG, [[(D(2020, 11, 5), "pil", "swasta")]], born=D(1970, 11, 4), **first)  # 50 on 4 November
+    bulk_couples(RT_BIG, [[(D(2020, 11, 5), "pil", "swasta")]], born=D(1970, 11, 6), **first)  # 49 on the 5th: PB
+    bulk_couples(RT_BIG, [[(D(2020, 11, 5), "iud", "swasta")]], registered=D(2020, 11, 20), **first)  # later
+    left = bulk_couples(RT_BIG, [[(D(2020, 3, 5), "implan", "swasta")]], **first)[0]  # a PB in March, left in June
     left.left_on, left.left_reason = D(2020, 6, 1), "pindah"
     left.save()
 
