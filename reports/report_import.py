@@ -106,7 +106,8 @@ def _check_months_open(first_row: dict[tuple, int], problems: tabular.Problems) 
 
 def _as_cell_message(message: str) -> str:
     # count_errors writes sentences for a form; a problem line continues after "kolom pus: ".
-    return message[:1].lower() + message[1:].rstrip(".")
+    first = message[:1].lower() if message[1:2].islower() else message[:1]  # "Jumlah" but "PB"
+    return first + message[1:].rstrip(".")
 
 
 @transaction.atomic

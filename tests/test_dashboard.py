@@ -47,9 +47,20 @@ def test_karangan_putih_shows_its_headline_figures_in_indonesian_format(page):
     assert "<title>Desa Karangan Putih · November 2020</title>" in body
     assert kpis(body) == {
         "pus": "370", "pa": "320", "cpr": "86,49%", "mkjp": "8,75%", "non_mkjp": "91,25%",
-        "unmet_need": "7,57%", "pb": "5", "ppm": "85,00%", "reports": "7/7",
+        "unmet_need": "7,57%", "pb": "5", "ppm": "85,00%", "reports": "7/7", "new_mkjp": "6",
     }
     assert "51 dari target 60 · sisa 9" in body
+
+
+def test_the_month_s_new_mkjp_users_are_pb_plus_switches_and_the_drop_outs_come_from_the_register(page):
+    response = page()
+    assert response.context["new_mkjp"] == {"pb_mkjp": 3, "gc_mkjp": 3, "total": 6, "pb": 5, "pb_pasca": 1, "gc": 4}
+    body = response.content.decode()
+    assert "PB MKJP 3 + ganti cara ke MKJP 3" in body and "Dari 5 PB, 1 pasca persalinan/keguguran." in body
+    assert [(row["label"], row["pb"], row["gc"]) for row in response.context["new_users"]][:2] == [
+        ("IUD", 1, 1), ("Implan", 2, 2)]
+    assert response.context["drop_outs"] == {"ias": 0, "iat": 0, "tial": 0, "total": 0}
+    assert "Drop-out bulan ini (register): 0" in body
 
 
 def test_the_children_table_has_each_rw_with_the_weakest_mkjp_flagged(page):
@@ -260,3 +271,20 @@ def test_the_children_table_has_a_scroll_cue_for_phones(client, opd):
     body = client.get("/wilayah/32.14/2020-11/").content.decode()
     assert 'class="small text-muted mb-1 scroll-cue d-lg-none" id="children-cue"' in body
     assert 'aria-describedby="children-cue"' in body
+
+
+def test_the_dashboard_shows_the_register_s_drop_outs_of_the_month_in_the_subtree(page):
+    from tests.factories import make_unit
+    from tests.register_factories import bulk_couples
+
+    make_unit("32.14.01.2002.001.001")
+    stops = [(datetime.date(2019, 1, 1), "pil", "swasta"), (datetime.date(2020, 11, 10), "iat", "")]
+    bulk_couples(DESA + ".001.001", [stops] * 2)
+    bulk_couples(DESA + ".002.001", [[(datetime.date(2019, 1, 1), "suntik", "swasta"),
+                                      (datetime.date(2020, 11, 2), "tial", "")]])
+    bulk_couples("32.14.01.2002.001.001", [stops])  # another desa
+    bulk_couples(DESA + ".001.001", [[(datetime.date(2019, 1, 1), "pil", "swasta"),
+                                      (datetime.date(2020, 10, 30), "ias", "")]])  # October
+    response = page()
+    assert response.context["drop_outs"] == {"ias": 0, "iat": 2, "tial": 1, "total": 3}
+    assert "Drop-out bulan ini (register): 3 — ke IAS 0, IAT 2, TIAL 1." in response.content.decode()

@@ -1,4 +1,4 @@
-"""`import_reports FILE` (CONTRACT §3 "Monthly reports", §4): add or replace, all or nothing."""
+"""`import_reports FILE`: add or replace, all or nothing (docs/interfaces.md)."""
 
 import datetime
 import io
@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from cadres.models import Unit
-from reports.indicators import COUNT_FIELDS
+from reports.indicators import COUNT_FIELDS, LATER_FIELDS
 from reports.models import MonthlyReport, ReportStatus
 from reports.recap import recap_for
 from tests.report_factories import balanced_counts, make_report
@@ -225,3 +225,44 @@ def test_a_month_the_opd_closed_is_not_replaced(tree, tmp_path, personas):
                    "laporannya tidak dapat diganti lagi"]
     assert saved(RT1, NOV) == {"pus": 9, "pil_swasta": 9}
     assert on_time_counts("32.14", NOV) == (0, 0, 1)  # the report made in this test was never "sent"
+
+
+REQUIRED = [name for name in HEADER if name not in LATER_FIELDS]
+
+
+@pytest.mark.parametrize("write", WRITERS)
+def test_a_file_without_the_gc_and_pb_pasca_columns_counts_them_zero(tree, tmp_path, write):
+    counts = balanced_counts(pus=30, implan_pemerintah=10, suntik_swasta=20, pb_implan=2)
+    path = write(tmp_path / "laporan", [REQUIRED, [RT1, "2020-11", *(counts[name] for name in REQUIRED[2:])]])
+
+    assert run(path) == (0, ["import_reports: 1 laporan (1 baru, 0 diganti)."], [])
+    assert saved(RT1, NOV) == {"pus": 30, "implan_pemerintah": 10, "suntik_swasta": 20, "pb_implan": 2}
+
+
+def test_the_gc_and_pb_pasca_columns_are_read_and_checked_like_the_others(tree, tmp_path):
+    header = REQUIRED + ["pb_pasca", "gc_implan", "gc_iud"]  # any order, some of them only
+
+    def line(rt, pasca, implan, iud, **counts):
+        full = balanced_counts(**counts)
+        return [rt, "2020-11", *(full[name] for name in REQUIRED[2:]), pasca, implan, iud]
+
+    good = line(RT1, 1, 3, 1, pus=30, implan_pemerintah=10, suntik_swasta=20, pb_implan=2)
+    path = write_csv(tmp_path / "laporan", [header, good])
+    assert run(path)[0] == 0
+    assert {name: value for name, value in saved(RT1, NOV).items() if name in LATER_FIELDS} == {
+        "pb_pasca": 1, "gc_implan": 3, "gc_iud": 1,
+    }
+    recap = recap_for(Unit.objects.get(code=RT1), NOV)
+    assert (recap["pb"], recap["pb_pasca"], recap["gc"], recap["gc_mkjp"]) == (2, 1, 4, 4)
+
+    bad = write_csv(tmp_path / "salah", [
+        header,
+        line(RT2, 3, 0, 0, pus=5, pil_swasta=5, pb_pil=2),  # more PB pasca than PB
+        line(RT3, 0, "", -1, pus=5, pil_swasta=5),  # an empty and a negative cell
+    ])
+    assert run(bad) == (1, [], [
+        "baris 2, kolom pb_pasca: PB pasca persalinan/keguguran (3) tidak boleh lebih dari jumlah PB (2)",
+        "baris 3, kolom gc_implan: wajib diisi",
+        "baris 3, kolom gc_iud: harus bilangan bulat ≥ 0",
+    ])
+    assert MonthlyReport.objects.count() == 1
