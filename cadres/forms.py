@@ -210,7 +210,7 @@ class CoupleAddForm(CoupleForm):
         label=_("Tempat pelayanan"), choices=[("", "—")] + PLACE_CHOICES, required=False,
         help_text=_("Hanya untuk peserta KB (metode)."),
     )
-    first_use = first_use_field(_("Bila ber-KB: sejak kapan?"))
+    first_use = first_use_field(_("Bila ber-KB: apakah baru pertama kali?"))
     ever_used = ever_used_field(_("Bila tidak ber-KB: pernah memakai alat/obat KB?"))
 
     class Meta(CoupleForm.Meta):
@@ -239,7 +239,7 @@ class CoupleAddForm(CoupleForm):
 class CoupleEditForm(CoupleForm):
     """The couple's data; and what came before the register, asked of the first status only."""
 
-    first_use = first_use_field(_("Status pertama: sejak kapan ber-KB?"))
+    first_use = first_use_field(_("Status pertama: apakah baru pertama kali ber-KB?"))
     ever_used = ever_used_field(_("Sebelum didaftar: pernah memakai alat/obat KB?"))
 
     class Meta(CoupleForm.Meta):

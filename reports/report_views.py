@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cadres import scope
 from reports import queue, workflow
 from reports.deadlines import is_on_time
+from reports.exports.tables import drop_out_line
 from reports.forms import MonthlyReportForm, VersionForm, reason_name
 from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, summarize
 from reports.models import MonthlyReport
@@ -30,7 +31,7 @@ def _register(unit, period) -> dict:
     """The register's month of the RT: its counts (None when it has no couples then), and the
     month's drop-outs, which the report has no field for but the cadre should see."""
     sums = rt_sums(unit.code, period).get(unit.code)
-    return {"register": sums and sums.counts, "drop_outs": sums and sums.drop_outs}
+    return {"register": sums and sums.counts, "drop_outs": sums and drop_out_line(sums.drop_outs)}
 
 
 def _initial(report, register) -> dict:

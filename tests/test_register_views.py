@@ -173,7 +173,7 @@ def test_the_add_form_asks_whether_the_method_is_a_first_use(client, personas, t
     assert [row.kind for row in couple.statuses.all()] == [kind]
     assert couple.ever_used is (answer.get("ever_used") == "True")
     page = client.get(reverse("couple_add", args=[RT])).content.decode()
-    assert "Bila ber-KB: sejak kapan?" in page and "pernah memakai alat/obat KB?" in page
+    assert "Bila ber-KB: apakah baru pertama kali?" in page and "pernah memakai alat/obat KB?" in page
 
 
 def test_a_couple_written_in_as_non_users_who_used_before_is_no_pb_when_starting(client, personas, tree, today):

@@ -276,7 +276,7 @@ def test_the_form_prefills_switches_and_pb_pasca_and_shows_the_drop_outs(kader, 
     assert (counts["gc_iud"], sum(counts[f"gc_{m}"] for m in METHOD_KEYS)) == (1, 1)
     assert (counts["pb_pil"], counts["pb_pasca"], sum(counts[f"pb_{m}"] for m in METHOD_KEYS)) == (1, 1, 1)
     assert (counts["pus"], counts["suntik_pemerintah"], counts["tial"], counts["ias"]) == (15, 11, 1, 1)
-    assert response.context["drop_outs"] == {"ias": 1, "iat": 0, "tial": 1}
+    assert response.context["drop_outs"] == {"ias": 1, "iat": 0, "tial": 1, "total": 2}
     body = response.content.decode()
     assert "Drop-out bulan ini (dari register)" in body and "ke IAS 1, ke IAT 0, ke TIAL 1" in body
     sections = {s["key"]: [cell.field.name for cell in s["cells"]] for s in response.context["sections"]}

@@ -111,3 +111,31 @@ def test_every_register_page_fits_the_phone_with_44_px_targets(personas, login, 
     page.wait_for_url(f"**/register/{DESA}.002.001/")
     assert page.locator(".couple-row").count() == 1
     check_phone(page)
+
+
+def test_the_add_form_asks_one_question_about_before_the_register_by_the_status(personas, login, live_server):
+    page = login(personas["kader"].user)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/register/{RT}/tambah/")
+    first_use, ever_used = page.locator("#div_id_first_use"), page.locator("#div_id_ever_used")
+    assert first_use.is_visible() and not ever_used.is_visible()  # no status chosen yet
+    page.select_option("select[name=status]", "iat")
+    assert ever_used.is_visible() and not first_use.is_visible()
+    page.select_option("select[name=status]", "implan")
+    assert first_use.is_visible() and not ever_used.is_visible()
+    assert page.locator("input[name=first_use][value=lama]").is_checked()  # the default: a continuing user
+    page.fill("input[name=wife_name]", "Rina")
+    page.fill("input[name=wife_age]", "31")
+    page.fill("input[name=husband_name]", "Dedi")
+    page.select_option("select[name=place]", "pemerintah")
+    page.get_by_label("Baru pertama kali ber-KB (peserta baru)").check()
+    check_phone(page)
+    page.screenshot(path="/tmp/couple_add_360.png", full_page=True)
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    page.wait_for_url("**/pasangan/*/")
+    assert page.locator(".current-status [data-kind=pb]").inner_text() == "PB"
+    assert page.locator(".before-register").inner_text() == "Baru pertama kali ber-KB (peserta baru)"
+    check_phone(page)
+    page.screenshot(path="/tmp/couple_detail_360.png", full_page=True)
+    rina = Couple.objects.get(wife_name="Rina")
+    assert [(row.status, row.kind) for row in rina.statuses.all()] == [("implan", "pb")]
