@@ -1,6 +1,6 @@
-"""The import files of the bench (CONTRACT §3, CSV): 100,000 monthly reports for months before
-the synthesized ones, and 100,000 new couples, both for the synthetic kabupaten's RTs, made with
-the generator's own functions so that every row is valid."""
+"""The import files of the bench (CSV, every column of docs/interfaces.md, the optional ones too):
+100,000 monthly reports for months before the synthesized ones, and 100,000 new couples, both for
+the synthetic kabupaten's RTs, made with the generator's own functions so that every row is valid."""
 
 import csv
 import datetime
@@ -14,7 +14,7 @@ from reports.synth import Size, couple_with_history, rt_reports
 
 REPORT_COLUMNS = ["kode_rt", "periode", *COUNT_FIELDS]
 PUS_COLUMNS = ["kode_rt", "nama_istri", "tanggal_lahir_istri", "nama_suami", "jumlah_anak", "status",
-               "tempat", "sejak", "nik"]
+               "tempat", "sejak", "nik", "peserta_baru"]
 
 
 def rt_codes(code: str) -> list[str]:
@@ -56,6 +56,12 @@ def pus_file(path: Path, code: str, rows: int, until: datetime.date) -> int:
             writer.writerow([
                 rt, couple["wife_name"], couple["wife_birth_date"].isoformat(), couple["husband_name"],
                 couple["children"], status.status, status.place if status.status in METHODS else "",
-                status.since.isoformat(), "",
+                status.since.isoformat(), "", _new_user(couple, status.status),
             ])
     return rows
+
+
+def _new_user(couple: dict, status: str) -> str:
+    if status not in METHODS:
+        return ""
+    return "ya" if couple["first_use"] == "pb" else "tidak"

@@ -63,7 +63,7 @@ def test_the_opd_creates_and_deletes_a_campaign(opd, live_server):
     opd.get_by_role("button", name="Simpan kampanye").click()
     expect(opd.locator(".alert-success")).to_contain_text("Kampanye Bulan MKJP disimpan.")
     card = opd.locator("article.campaign", has_text="Bulan MKJP")
-    expect(card).to_contain_text("Target 12.345 PB")
+    expect(card).to_contain_text("Target 12.345 akseptor")
     fits(opd, "campaigns-with-one")
     card.get_by_role("link", name="Hapus").click()
     expect(opd.locator("h1")).to_have_text("Hapus kampanye?")

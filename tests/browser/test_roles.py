@@ -68,7 +68,7 @@ def test_a_kader_keeps_the_register_and_sends_the_months_report(personas, login,
     expect(page.locator(".couple-list")).to_contain_text("Siti")
     fits_the_phone(page)
 
-    # A new couple, on the register since the first of the month, using injections.
+    # A new couple, on the register since the first of the month, using injections for the first time.
     page.get_by_role("link", name="Tambah pasangan").click()
     page.wait_for_url(f"**/register/{RT}/tambah/")
     page.fill("input[name=wife_name]", "Euis Komariah")
@@ -78,6 +78,7 @@ def test_a_kader_keeps_the_register_and_sends_the_months_report(personas, login,
     page.fill("input[name=registered_on]", in_month(1).isoformat())
     page.select_option("select[name=status]", "suntik")
     page.select_option("select[name=place]", "pemerintah")
+    page.get_by_label("Baru pertama kali ber-KB (peserta baru)").check()  # not a continuing user
     fits_the_phone(page)
     page.get_by_role("button", name="Simpan", exact=True).click()
     page.wait_for_url("**/pasangan/*/")
