@@ -34,6 +34,9 @@ def optional(parse: Parser) -> Parser:
 
 def count(value) -> int:
     """A required whole number ≥ 0 (a count of couples, a target)."""
+    # The common cell first: a few ASCII digits of a CSV (nine digits never pass INT_MAX).
+    if type(value) is str and len(value) <= 9 and value.isascii() and value.isdigit():
+        return int(value)
     return _whole_number(value, "harus bilangan bulat ≥ 0")
 
 
