@@ -11,11 +11,11 @@ from django.test import Client
 
 from bench.files import pus_file, reports_file
 from bench.measure import Figure, in_child, in_process, median_ms
+from cadres.indicators import COUNT_FIELDS
 from cadres.models import Couple, CoupleStatus, Role, Unit, User
 from cadres.models.register import birthday_bounds
-from reports.indicators import COUNT_FIELDS
+from cadres.periods import month_end, period_str
 from reports.models import MonthlyReport
-from reports.periods import month_end, period_str
 from reports.recap import recap_for
 from reports.register_month import register_rollup
 

@@ -7,10 +7,10 @@ import datetime
 import random
 from pathlib import Path
 
+from cadres.indicators import COUNT_FIELDS, METHODS
 from cadres.models import Unit
-from reports.indicators import COUNT_FIELDS, METHODS
-from reports.periods import add_months, period_str
-from reports.synth import Size, couple_with_history, rt_reports
+from cadres.periods import add_months, period_str
+from reports.demo.synth import Size, couple_with_history, rt_reports
 
 REPORT_COLUMNS = ["kode_rt", "periode", *COUNT_FIELDS]
 PUS_COLUMNS = ["kode_rt", "nama_istri", "tanggal_lahir_istri", "nama_suami", "jumlah_anak", "status",

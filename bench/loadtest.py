@@ -1,4 +1,4 @@
-"""The load test of issue 7: 40 cadres and 10 PKB against a running gunicorn + PostgreSQL.
+"""The load test: 40 cadres and 10 PKB against a running gunicorn + PostgreSQL.
 
     python bench/loadtest.py accounts                 # the load accounts on the demo data
     python bench/loadtest.py run --base-url http://127.0.0.1:PORT [--seconds 60] [--out docs/loadtest.md]
@@ -34,11 +34,11 @@ from bench.loadcheck import (  # noqa: E402
 from bench.loadhttp import Stats, check_loopback  # noqa: E402
 from bench.loadusers import Kader, Pkb  # noqa: E402
 from cadres.accounts import account_save  # noqa: E402
-from cadres.demo import DEMO_DESA, demo_units  # noqa: E402
+from reports.demo.wilayah import DEMO_DESA, demo_units  # noqa: E402
+from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS  # noqa: E402
 from cadres.models import Role, User  # noqa: E402
-from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS  # noqa: E402
+from cadres.periods import current_period, period_str  # noqa: E402
 from reports.models import MonthlyReport  # noqa: E402
-from reports.periods import current_period, period_str  # noqa: E402
 from reports.summary import desa_months_differences  # noqa: E402
 
 PREFIX = "lt_"

@@ -15,7 +15,7 @@ import time
 from bench.loadcheck import Ledger, Write
 from bench.loadhttp import Page, RequestFailed, Session, Stats, is_stale
 
-# reports.indicators' lists, repeated so that the client needs no Django (a test keeps them equal).
+# cadres.indicators' lists, repeated so that the client needs no Django (a test keeps them equal).
 METHODS = ("iud", "implan", "mow", "mop", "suntik", "pil", "kondom")
 BALANCE_FIELDS = tuple(f"{m}_{p}" for m in METHODS for p in ("pemerintah", "swasta")) + ("hamil", "ias", "iat", "tial")
 PB_FIELDS = tuple(f"pb_{m}" for m in METHODS)

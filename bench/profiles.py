@@ -69,7 +69,7 @@ def main() -> None:
     from bench.figures import admin_client, level_codes, page_call
     from cadres.models import Unit
     from cadres.register_export import register_workbook
-    from reports.periods import month_end, parse_period
+    from cadres.periods import month_end, parse_period
     from reports.recap import recap_for
 
     period = parse_period(args.period)

@@ -2,7 +2,7 @@
 
     DATABASE_URL=... .venv/bin/python bench/run.py --label sqlite --out /tmp/sqlite.json
 
-Migrates, then for each scale synthesizes the kabupaten (reports.synth, --replace), refreshes
+Migrates, then for each scale synthesizes the kabupaten (reports.demo.synth, --replace), refreshes
 the planner's statistics, and measures (bench/figures.py); the first scale also gets the
 register workbook and the imports, in child processes. Writes the results as JSON after each
 scale, so a run cut short by its time limit keeps what it measured. `bench/doc.py` turns the
@@ -58,7 +58,7 @@ def main() -> None:
 
 def measure_scale(args, scale: int, full: bool) -> dict:
     from bench import figures
-    from reports.synth import DEFAULT_UNTIL, Size, synth_kabupaten
+    from reports.demo.synth import DEFAULT_UNTIL, Size, synth_kabupaten
 
     started = time.perf_counter()
     synthesized = synth_kabupaten(code=args.kabupaten, size=Size().scaled(scale), replace=True)

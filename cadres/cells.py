@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Collection
 
 from cadres import codes
-from reports.periods import parse_period
+from cadres.periods import parse_period
 
 INT_MAX = 2_147_483_647  # a 32-bit signed integer column
 _DIGITS_RE = re.compile(r"[0-9]+")
@@ -101,7 +101,7 @@ def choice(keys: Collection[str]) -> Parser:
 
 
 def unit_code(level: str | None = None) -> Parser:
-    """A well-formed wilayah code (CONTRACT §1), of the given level if one is given.
+    """A well-formed wilayah code (docs/interfaces.md), of the given level if one is given.
 
     Whether the unit exists is the import's check: it can ask the database once for all rows.
     """

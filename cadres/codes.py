@@ -1,4 +1,4 @@
-"""Unit codes (CONTRACT §1): dotted Kemendagri codes, extended with RW and RT segments.
+"""Unit codes (docs/interfaces.md): dotted Kemendagri codes, extended with RW and RT segments.
 
 The code is the tree path: a unit's parent is its code minus the last segment, and its subtree is
 every code that starts with it. Pure functions, no ORM.

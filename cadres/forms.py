@@ -11,8 +11,8 @@ from cadres.models import Couple
 from cadres.models.register import (
     PLACE_CHOICES, PUS_MAX_AGE, PUS_MIN_AGE, STATUS_CHOICES, STATUS_LABELS, FirstUse, LeaveReason, years_before,
 )
+from cadres.indicators import METHODS
 from cadres.register_queries import STATUS_FILTERS
-from reports.indicators import METHODS
 
 
 # Day first, the year in four digits, or ISO. Not the Indonesian locale's own list: it also takes
@@ -63,7 +63,7 @@ def _age(born: datetime.date, on: datetime.date) -> int:
 
 
 def check_place(form, status, place):
-    """A method needs a place of service; a non-user has none (DOMAIN.md)."""
+    """A method needs a place of service; a non-user has none (docs/domain.md)."""
     if status in METHODS and not place:
         form.add_error("place", _("Tempat pelayanan wajib diisi untuk metode KB."))
     elif status and status not in METHODS and place:

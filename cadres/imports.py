@@ -1,4 +1,4 @@
-"""The shared shape of the import commands (CONTRACT §4): one summary line on success, or one
+"""The shared shape of the import commands (docs/interfaces.md): one summary line on success, or one
 line per problem on standard error and exit status 1.
 
 An import command subclasses `ImportCommand` and implements `import_file(path, **options)`, which

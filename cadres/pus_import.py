@@ -20,12 +20,10 @@ from lokal.nik import is_valid_nik, parse_nik
 
 from cadres import bulk_insert, tabular
 from cadres.imports import check_units_exist
+from cadres.indicators import METHODS, NON_USERS, PLACES
 from cadres.models import Couple, CoupleStatus
 from cadres.models.register import FirstUse
 from cadres.register import LINKED_FIELDS, link_statuses
-from cadres.status_kinds import METHOD_KEYS as METHODS
-from cadres.status_kinds import NON_USER_KEYS as NON_USERS
-from cadres.status_kinds import PLACE_KEYS as PLACES
 
 MAX_CHILDREN = 30  # more is a typing error; the column is a small integer
 

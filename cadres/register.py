@@ -10,8 +10,9 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cadres.indicators import METHODS
 from cadres.models import Couple, CoupleStatus
-from cadres.status_kinds import METHOD_KEYS, PB_KINDS, row_kinds
+from cadres.status_kinds import PB_KINDS, row_kinds
 
 
 def status_on(couple: Couple, date: datetime.date) -> CoupleStatus | None:
@@ -47,7 +48,7 @@ def _relink(couple: Couple) -> list[CoupleStatus]:
 def couple_status_set(*, couple: Couple, status: str, place: str, since: datetime.date) -> CoupleStatus:
     """Records the couple's status from `since` on (replacing a row of that same day)."""
     row, _ = CoupleStatus.objects.update_or_create(
-        couple=couple, since=since, defaults={"status": status, "place": place if status in METHOD_KEYS else ""}
+        couple=couple, since=since, defaults={"status": status, "place": place if status in METHODS else ""}
     )
     return next(r for r in _relink(couple) if r.pk == row.pk)
 

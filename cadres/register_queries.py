@@ -11,10 +11,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cadres import codes
+from cadres.indicators import METHODS, MKJP, NON_MKJP, NON_USERS, UNMET_NEED, percent
 from cadres.models import Couple, CoupleStatus, Unit
 from cadres.models.register import PLACE_CHOICES, PUS_MAX_AGE, STATUS_LABELS, years_before
 from cadres.register import RISK_LABELS, risk_flags
-from reports.indicators import METHODS, MKJP, NON_MKJP, NON_USERS, UNMET_NEED, percent
 
 # The `status` filter: KB aktif (any method), one method, or one reason for not using.
 STATUS_FILTERS = ("aktif",) + METHODS + NON_USERS
@@ -42,7 +42,7 @@ def _in_force(code: str, on: datetime.date):
 
 
 def with_percentages(counts: dict) -> dict:
-    """Adds CPR and unmet need (of PUS) and MKJP (of PA), as DOMAIN.md divides them."""
+    """Adds CPR and unmet need (of PUS) and MKJP (of PA), as docs/domain.md divides them."""
     return {
         **counts,
         "pct_cpr": percent(counts["pa"], counts["pus"]),

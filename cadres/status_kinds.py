@@ -19,10 +19,7 @@ Pure Python: the register's writes keep each row's kind with it (`cadres.registe
 
 from collections.abc import Sequence
 
-METHOD_KEYS = ("iud", "implan", "mow", "mop", "suntik", "pil", "kondom")
-NON_USER_KEYS = ("hamil", "ias", "iat", "tial")
-PLACE_KEYS = ("pemerintah", "swasta")
-DROP_OUT_TO = ("ias", "iat", "tial")
+from cadres.indicators import DROP_OUT_TO, METHODS
 
 PB, PB_PASCA, GC, DO, NONE = "pb", "pb_pasca", "gc", "do", ""
 PB_KINDS = (PB, PB_PASCA)
@@ -40,7 +37,7 @@ def row_kinds(statuses: Sequence[str], *, first: str = CONTINUING, ever_used: bo
     previous = None
     for status in statuses:
         kinds.append(_kind(previous, status, first=first, used=used, pregnant=pregnant))
-        if status in METHOD_KEYS:
+        if status in METHODS:
             used, pregnant = True, False
         elif status == "hamil":
             pregnant = True
@@ -49,11 +46,11 @@ def row_kinds(statuses: Sequence[str], *, first: str = CONTINUING, ever_used: bo
 
 
 def _kind(previous: str | None, status: str, *, first: str, used: bool, pregnant: bool) -> str:
-    if status not in METHOD_KEYS:
-        return DO if previous in METHOD_KEYS and status in DROP_OUT_TO else NONE
+    if status not in METHODS:
+        return DO if previous in METHODS and status in DROP_OUT_TO else NONE
     if previous is None:
         return NONE if first == CONTINUING else first
-    if previous in METHOD_KEYS:
+    if previous in METHODS:
         return GC if status != previous else NONE
     if pregnant:
         return PB_PASCA

@@ -1,4 +1,4 @@
-"""The shared reader of every import file (CONTRACT §3 and §4).
+"""The shared reader of every import file (docs/interfaces.md).
 
 A file is an `.xlsx` (first sheet) or a `.csv` (UTF-8, comma) whose first row names the columns.
 An import declares its columns as `{name: parser}`, reads parsed rows with `read_rows`, adds its

@@ -1,4 +1,4 @@
-"""The wilayah import (CONTRACT §3): a file of `kode`, `nama` that creates or renames units.
+"""The wilayah import (docs/interfaces.md): a file of `kode`, `nama` that creates or renames units.
 
 Parents may come later in the same file or exist already. All-or-nothing: `wilayah_read`
 validates every row first, `wilayah_write` then writes top down in one transaction.

@@ -1,4 +1,4 @@
-"""Settings, all read from the environment (CONTRACT §0), with safe development defaults."""
+"""Settings, all read from the environment (docs/interfaces.md), with safe development defaults."""
 
 import os
 from datetime import timedelta
@@ -158,7 +158,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Login throttling: 5 failures for one username from one address lock it for 15 minutes; the
-# login form says so (CONTRACT §6: a refused login re-renders the form).
+# login form says so (a refused login re-renders the form: docs/interfaces.md).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -183,7 +183,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# HTTPS=1 when served behind a TLS-terminating proxy (CONTRACT §0). Unset: plain HTTP works.
+# HTTPS=1 when served behind a TLS-terminating proxy (docs/interfaces.md). Unset: plain HTTP works.
 if envbool("HTTPS", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

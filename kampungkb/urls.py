@@ -6,9 +6,9 @@ from django.views.generic import RedirectView
 
 from cadres import views as cadres_views
 from cadres.converters import UnitCodeConverter
+from cadres.periods import PeriodConverter
 from kampungkb import views
 from reports import home_views
-from reports.periods import PeriodConverter
 
 register_converter(UnitCodeConverter, "code")
 register_converter(PeriodConverter, "period")

@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 
 @never_cache
 def healthz(request):
-    """`200 ok` when the app and its database answer (CONTRACT §6)."""
+    """`200 ok` when the app and its database answer (docs/interfaces.md)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -1,4 +1,4 @@
-"""The desa part of the PPKBD's monthly report (DOMAIN.md): meetings held, KIE sessions, and per
+"""The desa part of the PPKBD's monthly report (docs/domain.md): meetings held, KIE sessions, and per
 poktan (BKB, BKR, BKL, UPPKA, PIK-R) the families targeted, members, members who are PUS, PUS
 members using KB, and meetings held. Written by `desa_activity_save`, summed over any subtree by
 `desa_activity_sums`.

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from cadres import scope
 from cadres.models import Role, Unit
+from cadres.periods import period_label, period_str
 from reports import workflow
 from reports.activities import activity_values, desa_activity_save, desa_activity_sums, poktan_rows
+from reports.closing import closing_summary
 from reports.deadlines import closed_period_for, kabupaten_code, period_close, period_reopen
 from reports.forms import DesaActivityForm
-from reports.closing import closing_summary
 from reports.models import DesaActivityReport
-from reports.periods import period_label, period_str
 
 CLOSERS = (Role.OPD, Role.ADMIN)
 

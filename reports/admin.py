@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.indicators import NON_USERS, PA_FIELDS, PB_FIELDS
+from cadres.indicators import NON_USERS, PA_FIELDS, PB_FIELDS
 from reports.models import Campaign, ClosedPeriod, DesaActivityReport, MonthlyReport, PoktanActivity, PpmTarget
 from reports.summary import desa_months_refresh
 

@@ -23,10 +23,10 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from cadres import codes
+from cadres.indicators import METHODS, percent
+from cadres.periods import period_label
 from reports.exports.tables import METHOD_LABELS
-from reports.indicators import METHODS, percent
 from reports.models import Campaign, MonthlyReport, rt_subtree_q
-from reports.periods import period_label
 from reports.register_month import RT_FIELD, counted_changes
 
 SOURCES = ("reports", "register")

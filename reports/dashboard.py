@@ -12,12 +12,12 @@ from django.db.models.functions import Coalesce
 from django.utils.dateformat import format as date_format
 
 from cadres import codes
+from cadres.indicators import DROP_OUT_TO, METHODS, summarize
 from cadres.models import Unit
+from cadres.periods import add_months, period_str
 from reports import rollup
 from reports.exports import tables
-from reports.indicators import DROP_OUT_TO, METHODS, summarize
 from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
-from reports.periods import add_months, period_str
 from reports.recap import recap_for, to_jsonable
 from reports.register_month import drop_outs_in_month
 

@@ -1,6 +1,6 @@
 """Deadlines and closed periods: when a report is on time, and months the OPD has closed.
 
-A report is due on day 3 of the next month (DOMAIN.md), in Asia/Jakarta: it is on time when it
+A report is due on day 3 of the next month (docs/domain.md), in Asia/Jakarta: it is on time when it
 was first sent before the 4th began there. The first sending counts, so that a report the PKB
 returned and the cadre resent later is still on time. A counted report without a sending time
 (imported from the OPD's files without one) is neither on time nor late: nobody knows.
@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres import codes
+from cadres.periods import add_months, period_label
 from reports.models import ClosedPeriod, MonthlyReport
-from reports.periods import add_months, period_label
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 DUE_DAY = 3

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.activities import DESA_FIELDS, POKTAN_KINDS, activity_keys, poktan_key
-from reports.indicators import COUNT_FIELDS, GC_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES
+from cadres.indicators import COUNT_FIELDS, GC_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES
 from reports.models import (POKTAN_FIELDS, DesaActivityReport, MonthlyReport, PoktanActivity, PoktanKind, balance_error,
                             pb_pasca_error)
 from reports.workflow import COMMENT_MAX, REASON_MAX

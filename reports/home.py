@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from cadres import codes
 from cadres.models import Couple, Unit, subtree_q
+from cadres.periods import add_months, current_period
 from reports import queue
 from reports.models import MonthlyReport, ReportStatus
-from reports.periods import add_months, current_period
 from reports.report_page import due_state
 
 SENT = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)

@@ -5,8 +5,8 @@ from django.shortcuts import render
 
 from cadres import scope
 from cadres.models import Role
+from cadres.periods import current_period, period_label, period_str
 from reports import closing, home, queue
-from reports.periods import current_period, period_label, period_str
 
 
 @login_required

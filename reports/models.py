@@ -2,7 +2,7 @@
 campaigns (both a target per method), periods closed by the OPD, and the PPKBD's monthly desa
 activities.
 
-The count fields carry the names of `reports.indicators.COUNT_FIELDS`, which are also the column
+The count fields carry the names of `cadres.indicators.COUNT_FIELDS`, which are also the column
 names of the import file, so that a row maps onto a report field for field.
 Every report that is sent or verified balances (a CHECK); a draft (or a returned report being
 fixed) may be saved unbalanced, as work in progress, but never with a blank count. Status changes
@@ -19,8 +19,8 @@ from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cadres import codes
+from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, balance_total, pb_pasca_excess
 from cadres.models import subtree_q
-from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, balance_total, pb_pasca_excess
 
 
 def count_field(label):

@@ -1,7 +1,7 @@
 """The PKB's verification queue: the month's report of every RT below a unit, by status, with the
 numbers that look wrong flagged; and, above the desa, a summary per desa.
 
-Flags (issue 5): PUS or PA changed by more than 10% from the RT's report of the month before,
+Flags: PUS or PA changed by more than 10% from the RT's report of the month before,
 new users (PB) reported beyond the growth of PA (some users dropped out, or PB is wrong), and
 counts the cadre corrected from the register.
 """
@@ -15,11 +15,11 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from cadres import codes
+from cadres.indicators import PA_FIELDS, PB_FIELDS, percent
 from cadres.models import Unit
+from cadres.periods import add_months
 from reports.deadlines import is_on_time
-from reports.indicators import PA_FIELDS, PB_FIELDS, percent
 from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
-from reports.periods import add_months
 from reports.templatetags.kb_format import persen
 
 MISSING = "missing"

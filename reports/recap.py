@@ -1,4 +1,4 @@
-"""The recap of a unit and month (CONTRACT §5): the roll-up's sums turned into indicators.
+"""The recap of a unit and month (docs/interfaces.md): the roll-up's sums turned into indicators.
 
 `recap_for` returns the §5 structure with `Decimal` percentages; `to_jsonable` turns those into
 JSON numbers (86.49, not "86.49") for the command and the web.
@@ -7,10 +7,10 @@ JSON numbers (86.49, not "86.49") for the command and the web.
 import datetime
 from decimal import Decimal
 
+from cadres.indicators import ppm_summary, resolve_targets, summarize
 from cadres.models import Unit
+from cadres.periods import period_str
 from reports import rollup
-from reports.indicators import ppm_summary, resolve_targets, summarize
-from reports.periods import period_str
 from reports.register_month import register_rollup
 
 

@@ -15,11 +15,11 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Substr
 
 from cadres import codes
+from cadres.indicators import DROP_OUT_TO, METHODS
 from cadres.models import CoupleStatus
 from cadres.models.register import PUS_MAX_AGE, PUS_MIN_AGE, StatusKind, birthday_bounds
-from reports.indicators import DROP_OUT_TO, METHODS
+from cadres.periods import month_end
 from reports.models import rt_subtree_q
-from reports.periods import month_end
 from reports.rollup import Sums, expected_rts
 
 RT_FIELD = "couple__rt__code"

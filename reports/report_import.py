@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from cadres import bulk_insert, tabular
 from cadres.imports import check_units_exist
-from reports.indicators import COUNT_FIELDS, LATER_FIELDS
+from cadres.indicators import COUNT_FIELDS, LATER_FIELDS
+from cadres.periods import period_str
 from reports.deadlines import kabupaten_code
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, count_errors
-from reports.periods import period_str
 from reports.summary import desa_months_refresh
 
 COLUMNS = {

@@ -6,11 +6,11 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
+from cadres.indicators import BALANCE_FIELDS, GC_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES
+from cadres.periods import add_months
 from reports.deadlines import deadline
 from reports.forms import METHOD_LABELS, count_label
-from reports.indicators import BALANCE_FIELDS, GC_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES
 from reports.models import MonthlyReport
-from reports.periods import add_months
 
 BALANCE_WORDS = {"balanced": _lazy("seimbang"), "short": _lazy("kurang"), "over": _lazy("lebih"),
                  "no_pus": _lazy("isi PUS dulu"), "sum": _lazy("PA + hamil + IAS + IAT + TIAL"),

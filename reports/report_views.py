@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres import scope
+from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, summarize
+from cadres.periods import add_months, period_str
 from reports import queue, workflow
 from reports.deadlines import is_on_time
 from reports.exports.tables import drop_out_line
 from reports.forms import MonthlyReportForm, VersionForm, reason_name
-from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, summarize
 from reports.models import MonthlyReport
-from reports.periods import add_months, period_str
 from reports.register_month import rt_sums
 from reports.report_page import BALANCE_WORDS, COMPARED_PARTS, balance_state, due_state, months_around, report_table
 from reports.view_helpers import QUEUE_LEVELS, page_context, queue_url, rt_for_reading

@@ -15,8 +15,8 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from cadres import codes
+from cadres.indicators import COUNT_FIELDS, DROP_OUT_TO, METHODS
 from cadres.models import Unit, subtree_q
-from reports.indicators import COUNT_FIELDS, DROP_OUT_TO, METHODS
 from reports.models import DesaMonthSums, MonthlyReport, PpmTarget
 
 YTD_FIELDS = tuple(f"pb_ytd_{method}" for method in METHODS)

@@ -19,8 +19,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from cadres import codes
+from cadres.indicators import COUNT_FIELDS, METHODS
 from cadres.models import Unit, subtree_q
-from reports.indicators import COUNT_FIELDS, METHODS
 from reports.models import DesaMonthSums, MonthlyReport
 
 DESA_LENGTH = codes.CODE_LENGTHS["desa"]

@@ -1,7 +1,7 @@
-"""The PPM target import (CONTRACT §3): yearly targets of new users (PB) per method, for any unit.
+"""The PPM target import (docs/interfaces.md): yearly targets of new users (PB) per method, for any unit.
 
 A unit's target for a year is its own row if it has one, otherwise the sum of its children's
-(`reports.indicators.resolve_targets`); a re-import replaces a (unit, year) row. `targets_read`
+(`cadres.indicators.resolve_targets`); a re-import replaces a (unit, year) row. `targets_read`
 checks every row and raises tabular.ImportRefused naming each problem; `targets_write` then
 adds or replaces the targets in one transaction.
 """
@@ -13,7 +13,7 @@ from django.db import transaction
 
 from cadres import tabular
 from cadres.imports import check_units_exist
-from reports.indicators import METHODS
+from cadres.indicators import METHODS
 from reports.models import PpmTarget
 
 COLUMNS = {

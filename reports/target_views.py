@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cadres import scope
+from cadres.indicators import METHODS, resolve_targets
 from cadres.models import Role
+from cadres.periods import current_period, period_str
 from reports.exports.tables import METHOD_LABELS, unit_title
-from reports.indicators import METHODS, resolve_targets
-from reports.periods import current_period, period_str
 from reports.rollup import targets_in_subtree
 from reports.target_forms import TargetsForm, field_name, initial_values
 from reports.targets import children_pus, split_targets, targets_save

@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 
+from cadres.indicators import METHODS
 from cadres.models import Unit
-from reports.indicators import METHODS
+from cadres.periods import current_period
 from reports.models import PpmTarget
-from reports.periods import current_period
 from reports.recap import SOURCES
 
 

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cadres import scope
+from cadres.periods import add_months, period_str
 from reports import queue, workflow
 from reports.activities import desa_activity_sums, poktan_rows
 from reports.deadlines import on_time_counts
 from reports.forms import NoteForm, VersionForm
 from reports.models import MonthlyReport, ReportStatus
-from reports.periods import add_months, period_str
 from reports.report_page import report_table
 from reports.view_helpers import QUEUE_LEVELS, back, page_context, queue_url, rt_for_reading
 

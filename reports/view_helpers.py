@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cadres import codes, scope
+from cadres.periods import period_label, period_str
 from reports import workflow
 from reports.deadlines import closed_period_for
-from reports.periods import period_label, period_str
 
 QUEUE_LEVELS = ("desa", "rw", "rt")  # above a desa the queue is a summary per desa
 

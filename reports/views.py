@@ -1,4 +1,4 @@
-"""The dashboard of a unit and month, and its recap as JSON, PDF and workbook (CONTRACT §6)."""
+"""The dashboard of a unit and month, and its recap as JSON, PDF and workbook (docs/interfaces.md)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,12 +9,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from cadres import scope
+from cadres.periods import add_months, current_period, parse_period, period_label, period_str
 from reports.campaigns import active_campaigns
 from reports.dashboard import dashboard_for
 from reports.exports.pdf import recap_pdf
 from reports.exports.tables import child_level_title, sort_headers, unit_title
 from reports.exports.xlsx import XLSX_TYPE, recap_xlsx
-from reports.periods import add_months, current_period, parse_period, period_label, period_str
 from reports.recap import recap_for, to_jsonable
 from reports.target_views import may_edit_targets
 

@@ -26,11 +26,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cadres import scope
+from cadres.indicators import COUNT_FIELDS
 from cadres.models import Role, Unit
+from cadres.periods import add_months, period_label
 from reports.deadlines import closed_message, closed_period_for, kabupaten_code
-from reports.indicators import COUNT_FIELDS
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, count_errors
-from reports.periods import add_months, period_label
 from reports.queue import flags_for
 from reports.summary import desa_months_refresh
 

@@ -3,10 +3,10 @@
 import datetime
 
 from cadres import codes
+from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS
 from cadres.models import Unit
-from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS
+from cadres.periods import parse_period
 from reports.models import MonthlyReport, PpmTarget, ReportStatus
-from reports.periods import parse_period
 from reports.summary import desa_months_refresh
 from tests.factories import make_unit
 

@@ -1,6 +1,6 @@
 """POST data of the monthly report form, for the workflow's view tests."""
 
-from reports.indicators import COUNT_FIELDS
+from cadres.indicators import COUNT_FIELDS
 from tests.report_factories import balanced_counts
 
 

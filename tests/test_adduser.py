@@ -1,4 +1,4 @@
-"""`adduser USERNAME --role … --unit … --password-stdin [--no-password-change]` (CONTRACT §4)."""
+"""`adduser USERNAME --role … --unit … --password-stdin [--no-password-change]` (docs/interfaces.md)."""
 
 import io
 

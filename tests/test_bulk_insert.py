@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from cadres import bulk_insert
+from cadres.indicators import COUNT_FIELDS
 from cadres.models import Couple
-from reports.indicators import COUNT_FIELDS
 from reports.models import MonthlyReport
 from tests.factories import make_unit
 

@@ -52,7 +52,7 @@ def test_a_code_is_ascii_digits_and_nothing_after(text):
 
 @pytest.mark.parametrize("text", ["2020-11\n", "٢٠٢٦-١٠", "2020-11 "])
 def test_a_period_is_ascii_digits_and_nothing_after(text):
-    from reports.periods import parse_period
+    from cadres.periods import parse_period
 
     with pytest.raises(ValueError):
         parse_period(text)

@@ -9,9 +9,9 @@ import re
 import pytest
 
 from cadres.models import Role, Unit
+from cadres.periods import period_str
 from reports.dashboard import missing_reports, trend_for
 from reports.models import ReportStatus
-from reports.periods import period_str
 from tests.factories import make_unit, make_user
 from tests.report_factories import bulk_reports, bulk_rts, make_report
 from tests.test_recap import DESA, karangan_putih  # noqa: F401 (a fixture)
@@ -174,7 +174,7 @@ def test_previous_and_next_months_are_links(page):
 
 
 def test_there_is_no_next_month_after_the_one_being_reported(page, client):
-    from reports.periods import current_period
+    from cadres.periods import current_period
 
     body = page(f"/wilayah/{DESA}/{period_str(current_period())}/").content.decode()
     assert 'rel="next"' not in body

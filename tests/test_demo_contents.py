@@ -5,10 +5,10 @@ import re
 import pytest
 
 from cadres import codes
-from cadres.demo import DEMO_DESA, DEMO_PASSWORD
+from reports.demo.wilayah import DEMO_DESA, DEMO_PASSWORD
 from cadres.models import Cadre, Couple, Institution, Unit, User
 from cadres.models.imp import KIND_LEVELS, POKTAN
-from reports.periods import add_months, current_period
+from cadres.periods import add_months, current_period
 from reports.recap import recap_for
 from tests.test_admin import CHANGELISTS
 from tests.test_seed_demo import USERNAMES

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.messages import get_messages
 from hypothesis import example, given
 from hypothesis import strategies as st
+from cadres.indicators import COUNT_FIELDS
 from reports.exports.tables import SORT_KEYS
-from reports.indicators import COUNT_FIELDS
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus
 from tests import fuzz_stats
 from tests.factories import PASSWORD
@@ -194,7 +194,7 @@ def test_no_closing_post_gives_a_server_error(personas):
 
 
 def test_no_ppm_target_input_gives_a_server_error_or_a_partial_write(personas):
-    from reports.indicators import METHODS
+    from cadres.indicators import METHODS
     from reports.models import PpmTarget
 
     opd = client_of(personas["opd"].user)

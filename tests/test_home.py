@@ -5,12 +5,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from cadres.periods import add_months, current_period, period_str
 from reports.home import task_period
 from reports.models import MonthlyReport, ReportStatus
-from reports.periods import add_months, current_period, period_str
 from reports.workflow import report_return
-from tests.report_factories import bulk_rts, make_report
 from tests.factories import make_unit, make_user
+from tests.report_factories import bulk_rts, make_report
 
 RT = "32.14.01.2001.001.001"
 RT2 = "32.14.01.2001.001.002"

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cadres.indicators import COUNT_FIELDS, METHODS
 from cadres.models import Couple, CoupleStatus, Unit
-from reports.indicators import COUNT_FIELDS, METHODS
 from reports.models import MonthlyReport, PpmTarget
 from tests import fuzz_stats
 

@@ -1,4 +1,4 @@
-"""`import_pus FILE` (CONTRACT §3 "PUS register", §4): couples added to the register, all or nothing."""
+"""`import_pus FILE` (docs/interfaces.md): couples added to the register, all or nothing."""
 
 import datetime
 import io

@@ -8,8 +8,8 @@ import sys
 import pytest
 from django.core.management import call_command
 
+from cadres.indicators import COUNT_FIELDS, LATER_FIELDS
 from cadres.models import Unit
-from reports.indicators import COUNT_FIELDS, LATER_FIELDS
 from reports.models import MonthlyReport, ReportStatus
 from reports.recap import recap_for
 from tests.report_factories import balanced_counts, make_report

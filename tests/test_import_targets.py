@@ -1,14 +1,14 @@
-"""`import_targets FILE` (CONTRACT §3 "PPM targets", §4): add or replace, all or nothing."""
+"""`import_targets FILE` (docs/interfaces.md): add or replace, all or nothing."""
 
 import io
 
 import pytest
 from django.core.management import call_command
 
+from cadres.indicators import METHODS
 from cadres.models import Unit
-from reports.indicators import METHODS
+from cadres.periods import parse_period
 from reports.models import PpmTarget
-from reports.periods import parse_period
 from reports.recap import recap_for
 from tests.report_factories import make_report, make_target
 from tests.test_import_wilayah import WRITERS, write_csv

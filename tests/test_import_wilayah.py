@@ -1,4 +1,4 @@
-"""`import_wilayah FILE` and `import_wilayah --official` (CONTRACT §3, §4)."""
+"""`import_wilayah FILE` and `import_wilayah --official` (docs/interfaces.md)."""
 
 import csv
 import io

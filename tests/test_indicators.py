@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from reports import indicators
-from reports.indicators import COUNT_FIELDS, METHODS, imbalance, percent, resolve_targets, summarize
+from cadres import indicators
+from cadres.indicators import COUNT_FIELDS, METHODS, imbalance, percent, resolve_targets, summarize
 
 # Karangan Putih, November 2020 (docs/domain.md), summed over the desa.
 KARANGAN_PUTIH = {

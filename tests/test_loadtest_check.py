@@ -8,7 +8,7 @@ from bench.loadcheck import (
 )
 from bench.loadhttp import Page, Stats, check_loopback, is_stale
 from bench.loadusers import BALANCE_FIELDS, COUNT_FIELDS, REASON, Kader
-from reports import indicators
+from cadres import indicators
 
 RT = "32.14.01.1001.001.001"
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from reports.indicators import COUNT_FIELDS
+from cadres.indicators import COUNT_FIELDS
 from reports.models import MonthlyReport, ReportStatus, balance_error
 from tests.factories import make_unit
 from tests.report_factories import balanced_counts, make_report

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from cadres.indicators import METHODS
 from cadres.models import Unit
-from reports.indicators import METHODS
 from reports.recap import recap_for, to_jsonable
 from reports.register_month import rt_counts
 from reports.workflow import report_submit

@@ -4,9 +4,9 @@ import pytest
 
 from cadres.models import User
 
+from cadres.periods import current_period, period_str
 from reports.deadlines import on_time_counts
 from reports.models import MonthlyReport
-from reports.periods import current_period, period_str
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cadres.models import Unit
+from cadres.periods import add_months
 from reports.models import MonthlyReport, ReportStatus
 from reports.queue import next_waiting
-from reports.periods import add_months
 from reports.workflow import flagged_rts, report_verify_all
 from tests.factories import make_unit
 from tests.report_factories import balanced_counts, make_report

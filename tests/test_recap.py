@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from reports.indicators import COUNT_FIELDS, percent
+from cadres.indicators import COUNT_FIELDS, percent
 from reports.models import ReportStatus
 from reports.recap import recap_for, to_jsonable
 from tests.factories import make_unit

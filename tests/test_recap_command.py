@@ -11,7 +11,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from cadres.models import Unit
-from reports.periods import parse_period
+from cadres.periods import parse_period
 from reports.recap import recap_for, to_jsonable
 from tests.report_factories import make_report, make_target
 

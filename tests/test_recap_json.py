@@ -1,4 +1,4 @@
-"""/wilayah/<code>/<period>/rekap.json: the recap of CONTRACT §5 for logged-in users in scope."""
+"""/wilayah/<code>/<period>/rekap.json: the recap (docs/interfaces.md) for logged-in users in scope."""
 
 import datetime
 

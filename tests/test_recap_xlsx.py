@@ -7,9 +7,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from cadres.indicators import COUNT_FIELDS
 from cadres.models import Role, Unit
 from reports.exports.xlsx import PERCENT, recap_xlsx
-from reports.indicators import COUNT_FIELDS
 from reports.models import ReportStatus
 from tests.factories import make_unit, make_user
 from tests.report_factories import bulk_reports, bulk_rts, make_report

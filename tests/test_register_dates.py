@@ -94,7 +94,7 @@ def test_dates_on_the_forms_are_shown_day_month_year(kader, tree):
 
 
 def test_the_register_links_to_the_rts_report_and_says_why_its_pus_may_differ(kader):
-    from reports.periods import current_period, period_str
+    from cadres.periods import current_period, period_str
 
     body = kader.get(reverse("register", args=[RT])).content.decode()
     assert f"/laporan/{RT}/{period_str(current_period())}/" in body

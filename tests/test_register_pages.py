@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from cadres.forms import estimated_birth_date
 from cadres.models import Couple
+from cadres.periods import current_period
 from cadres.register_queries import reporting_month, years_before
-from reports.periods import current_period
 from tests.factories import make_unit
 from tests.register_factories import make_couple
 

@@ -5,14 +5,13 @@ import re
 
 import pytest
 
+from cadres.indicators import COUNT_FIELDS, METHODS
 from cadres.models import Unit
 from reports.deadlines import period_close
-from reports.indicators import COUNT_FIELDS
 from reports.models import MonthlyReport, ReportStatus
 from reports.workflow import report_return, report_submit
 from tests.register_factories import make_couple, set_status
 from tests.report_factories import balanced_counts, make_report
-from cadres.status_kinds import METHOD_KEYS
 from tests.report_form_data import blank, report_post
 
 RT = "32.14.01.2001.001.001"
@@ -273,14 +272,14 @@ def test_the_form_prefills_switches_and_pb_pasca_and_shows_the_drop_outs(kader, 
         make_couple(NEIGHBOUR, "suntik", since=datetime.date(2020, 11, 2))
     response = kader.get(f"/laporan/{NEIGHBOUR}/2020-11/")
     counts = values(response)
-    assert (counts["gc_iud"], sum(counts[f"gc_{m}"] for m in METHOD_KEYS)) == (1, 1)
-    assert (counts["pb_pil"], counts["pb_pasca"], sum(counts[f"pb_{m}"] for m in METHOD_KEYS)) == (1, 1, 1)
+    assert (counts["gc_iud"], sum(counts[f"gc_{m}"] for m in METHODS)) == (1, 1)
+    assert (counts["pb_pil"], counts["pb_pasca"], sum(counts[f"pb_{m}"] for m in METHODS)) == (1, 1, 1)
     assert (counts["pus"], counts["suntik_pemerintah"], counts["tial"], counts["ias"]) == (15, 11, 1, 1)
     assert response.context["drop_outs"] == {"ias": 1, "iat": 0, "tial": 1, "total": 2}
     body = response.content.decode()
     assert "Drop-out bulan ini (dari register)" in body and "ke IAS 1, ke IAT 0, ke TIAL 1" in body
     sections = {s["key"]: [cell.field.name for cell in s["cells"]] for s in response.context["sections"]}
-    assert sections["gc"] == [f"gc_{m}" for m in METHOD_KEYS] and sections["pb"][-1] == "pb_pasca"
+    assert sections["gc"] == [f"gc_{m}" for m in METHODS] and sections["pb"][-1] == "pb_pasca"
 
 
 def test_more_pb_pasca_than_pb_cannot_be_sent(kader, register):

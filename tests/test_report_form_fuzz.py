@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS
 from reports.activities import activity_keys
-from reports.indicators import BALANCE_FIELDS, COUNT_FIELDS
 from reports.models import WORK_IN_PROGRESS, DesaActivityReport, MonthlyReport, ReportStatus
 from tests import fuzz_stats
 from tests.report_factories import make_report

@@ -5,7 +5,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from cadres.demo import DEMO_PASSWORD
+from reports.demo.wilayah import DEMO_PASSWORD
 from cadres.models import Cadre, Couple, CoupleStatus, Institution, Unit, User
 from reports.models import MonthlyReport, PpmTarget
 

@@ -1,4 +1,4 @@
-"""Settings come from the environment (CONTRACT §0); checked in a fresh process each time."""
+"""Settings come from the environment (docs/interfaces.md); checked in a fresh process each time."""
 
 import json
 import os

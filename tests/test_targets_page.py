@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from reports.indicators import METHODS
+from cadres.indicators import METHODS
 from reports.models import PpmTarget
 from reports.recap import recap_for
 from tests.report_factories import make_report, make_target
@@ -33,7 +33,7 @@ def test_the_opd_sees_the_unit_and_its_children_prefilled_with_saved_targets(opd
     response = opd.get(URL)
     assert response.status_code == 200
     form = response.context["form"]
-    # No own row for the kabupaten: its target is the sum of its children's (CONTRACT §3).
+    # No own row for the kabupaten: its target is the sum of its children's (docs/interfaces.md).
     assert form["iud_32.14"].value() == 40 and form["iud_32.14.01"].value() == 40
     assert form["iud_32.14.02"].value() is None
     assert "Bagi otomatis" in response.content.decode()

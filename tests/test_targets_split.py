@@ -2,7 +2,7 @@
 
 import pytest
 
-from reports.indicators import METHODS
+from cadres.indicators import METHODS
 from reports.targets import split_largest_remainder, split_targets
 
 

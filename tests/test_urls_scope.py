@@ -9,9 +9,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cadres.models import Couple, Unit
+from cadres.periods import current_period, period_str
 from reports.campaigns import campaign_create
 from reports.models import Campaign
-from reports.periods import current_period, period_str
 from tests import fuzz_stats
 from tests.conftest import RT_CODES
 from tests.register_factories import make_couple

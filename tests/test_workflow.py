@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from cadres.models import Role, Unit
+from cadres.periods import add_months, current_period
 from reports.deadlines import period_close
 from reports.models import MonthlyReport, ReportStatus
-from reports.periods import add_months, current_period
 from reports.recap import recap_for
 from reports.workflow import (
     WorkflowError, report_reopen, report_return, report_save_draft, report_submit, report_verify,

@@ -17,7 +17,7 @@ class InstitutionKind(models.TextChoices):
 
 
 POKTAN = {"bkb", "bkr", "bkl", "uppka", "pik_r"}
-# The wilayah levels where each kind of institution may stand (DOMAIN.md).
+# The wilayah levels where each kind of institution may stand (docs/domain.md).
 KIND_LEVELS = {
     "ppkbd": {"desa"},
     "sub_ppkbd": {"rw"},

@@ -10,8 +10,8 @@ from lokal.samaran import partial_mask
 from simple_history.models import HistoricalRecords
 
 from cadres import status_kinds
+from cadres.indicators import METHODS, NON_USERS, PLACES
 from cadres.models.wilayah import subtree_q
-from reports.indicators import METHODS, NON_USERS, PLACES
 
 PUS_MIN_AGE, PUS_MAX_AGE = 15, 49
 

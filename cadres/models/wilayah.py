@@ -1,4 +1,4 @@
-"""The wilayah tree: one model for provinsi down to RT, keyed by its dotted code (CONTRACT §1)."""
+"""The wilayah tree: one model for provinsi down to RT, keyed by its dotted code (docs/interfaces.md)."""
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models

@@ -9,7 +9,7 @@ from reports.recap import SOURCES, recap_for
 
 def recap_and_counts(unit: Unit, period: datetime.date, source: str = "reports") -> tuple[dict, dict]:
     """The recap and the unit's summed counts, which the method × place tables need and the recap
-    (CONTRACT §5) does not carry. The roll-up runs twice: a file is not a page, a few more
+    (docs/interfaces.md) does not carry. The roll-up runs twice: a file is not a page, a few more
     queries do not matter."""
     recap = recap_for(unit, period, source)
     total, _ = SOURCES[source](unit.code, period)

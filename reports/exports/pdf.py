@@ -13,10 +13,10 @@ from django.utils.dateformat import format as date_format
 from weasyprint import HTML
 
 from cadres.models import Unit
+from cadres.periods import period_label
 from reports.dashboard import report_states
-from reports.register_month import drop_outs
 from reports.exports import recap_and_counts, tables
-from reports.periods import period_label
+from reports.register_month import drop_outs
 
 
 def recap_pdf(unit: Unit, period: datetime.date, source: str = "reports") -> bytes:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from cadres import codes
-from reports.indicators import METHODS, MKJP, PLACES, percent
+from cadres.indicators import METHODS, MKJP, PLACES, percent
 
 METHOD_LABELS = {
     "iud": "IUD", "implan": "Implan", "mow": "MOW", "mop": "MOP",

@@ -17,11 +17,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from cadres.indicators import COUNT_FIELDS, NON_USERS
 from cadres.models import Unit
+from cadres.periods import period_label, period_str
 from reports.exports import recap_and_counts, tables
-from reports.indicators import COUNT_FIELDS, NON_USERS
 from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
-from reports.periods import period_label, period_str
 from reports.register_month import drop_outs, rt_counts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cadres.models import Role
+from cadres.periods import current_period
 from reports.models import ReportStatus
-from reports.periods import current_period
 from tests.factories import make_user
 from tests.report_factories import make_report
 

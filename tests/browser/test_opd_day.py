@@ -13,10 +13,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from cadres.demo import DEMO_PASSWORD
+from reports.demo.wilayah import DEMO_PASSWORD
 from cadres.models import Unit
+from cadres.periods import current_period, period_label, period_str
 from reports.models import Campaign, ClosedPeriod, MonthlyReport
-from reports.periods import current_period, period_label, period_str
 
 YEAR = current_period().year
 MONTH = period_str(current_period())

@@ -6,8 +6,8 @@ import os
 
 from playwright.sync_api import expect
 
+from cadres.periods import add_months, current_period, period_str
 from reports.models import MonthlyReport, ReportStatus
-from reports.periods import add_months, current_period, period_str
 from tests.report_factories import make_report
 
 RT1, RT2, RT3 = "32.14.01.2001.001.001", "32.14.01.2001.001.002", "32.14.01.2001.002.001"

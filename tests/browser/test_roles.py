@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cadres.models import Cadre, Couple, ExportLog, Institution, Unit
+from cadres.periods import current_period, period_label, period_str
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus
-from reports.periods import current_period, period_label, period_str
 from tests.register_factories import make_couple
 from tests.report_factories import make_report
 

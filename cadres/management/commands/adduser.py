@@ -1,4 +1,4 @@
-"""`adduser USERNAME --role ROLE --unit CODE ... --password-stdin [--no-password-change]` (CONTRACT §4).
+"""`adduser USERNAME --role ROLE --unit CODE ... --password-stdin [--no-password-change]` (docs/interfaces.md).
 
 Django's password validators are not run: the user chooses their own password at first login.
 """

@@ -1,4 +1,4 @@
-"""`import_pus FILE`: adds couples to the PUS register (CONTRACT §3, §4)."""
+"""`import_pus FILE`: adds couples to the PUS register (docs/interfaces.md)."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""`import_wilayah FILE` and `import_wilayah --official KODE_KABUPATEN` (CONTRACT §3, §4)."""
+"""`import_wilayah FILE` and `import_wilayah --official KODE_KABUPATEN` (docs/interfaces.md)."""
 
 from pathlib import Path
 

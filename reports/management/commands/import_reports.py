@@ -1,4 +1,4 @@
-"""`import_reports FILE`: adds or replaces monthly reports (CONTRACT §3, §4)."""
+"""`import_reports FILE`: adds or replaces monthly reports (docs/interfaces.md)."""
 
 from pathlib import Path
 

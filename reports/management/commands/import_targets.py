@@ -1,4 +1,4 @@
-"""`import_targets FILE`: adds or replaces yearly PPM targets (CONTRACT §3, §4)."""
+"""`import_targets FILE`: adds or replaces yearly PPM targets (docs/interfaces.md)."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""`recap CODE PERIOD [--source …] [--format …] [-o FILE]`: the recap of CONTRACT §5 for a unit
+"""`recap CODE PERIOD [--source …] [--format …] [-o FILE]`: the recap (docs/interfaces.md) for a unit
 and month, as JSON on standard output or in a file, or as the workbook or PDF of the web
 (`rekap.xlsx`, `rekap.pdf`), which need `-o FILE`.
 
@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand
 
 from cadres import codes
 from cadres.models import Unit
+from cadres.periods import parse_period
 from reports.exports.pdf import recap_pdf
 from reports.exports.xlsx import write_recap_xlsx
-from reports.periods import parse_period
 from reports.recap import SOURCES, recap_for, to_jsonable
 
 FORMATS = ("json", "xlsx", "pdf")

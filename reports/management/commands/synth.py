@@ -1,12 +1,12 @@
 """`synth [--kabupaten 32.99] [--desa 250] [--scale 1] [--seed N]`: a synthetic kabupaten for
-benchmarks (reports.synth). Not for production databases: it writes 100,000s of rows."""
+benchmarks (reports.demo.synth). Not for production databases: it writes 100,000s of rows."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.periods import parse_period, period_str
-from reports.synth import DEFAULT_KABUPATEN, DEFAULT_UNTIL, Size, SynthRefused, synth_kabupaten
+from cadres.periods import parse_period, period_str
+from reports.demo.synth import DEFAULT_KABUPATEN, DEFAULT_UNTIL, Size, SynthRefused, synth_kabupaten
 
 
 def positive(text):

@@ -1,4 +1,4 @@
-"""Periods: a month written YYYY-MM (CONTRACT §2), held as the date of its first day."""
+"""Periods: a month written YYYY-MM (docs/interfaces.md), held as the date of its first day."""
 
 import datetime
 import re

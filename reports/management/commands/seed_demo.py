@@ -1,12 +1,12 @@
-"""`seed_demo`: loads the demo data once (CONTRACT §4) and always prints the demo logins."""
+"""`seed_demo`: loads the demo data once (docs/interfaces.md) and always prints the demo logins."""
 
 from django.core.management.base import BaseCommand
 
-from cadres.demo import STEPS, demo_load, demo_logins
-from cadres.demo_register import add_couples
-from reports.demo import add_reports, add_targets
+from reports.demo.wilayah import STEPS, demo_load, demo_logins
+from reports.demo.register import add_couples
+from reports.demo.reports import add_reports, add_targets
 
-# The wilayah, IMP and accounts (cadres.demo), then the register, and reports made from it.
+# The wilayah, IMP and accounts (reports.demo.wilayah), then the register, and reports made from it.
 ALL_STEPS = [*STEPS, add_couples, add_reports, add_targets]
 
 

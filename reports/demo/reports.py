@@ -10,11 +10,11 @@ import random
 
 from django.utils import timezone
 
-from cadres.demo import DEMO_DESA, KABUPATEN
+from reports.demo.wilayah import DEMO_DESA, KABUPATEN
+from cadres.indicators import METHODS
+from cadres.periods import add_months, current_period
 from reports.deadlines import deadline
-from reports.indicators import METHODS
 from reports.models import MonthlyReport, PpmTarget, ReportStatus
-from reports.periods import add_months, current_period
 from reports.register_month import rt_counts
 from reports.summary import desa_months_refresh
 

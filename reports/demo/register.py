@@ -7,11 +7,11 @@ so the register yields PB, drop-outs and pregnancies. Deterministic, like the re
 import datetime
 import random
 
-from cadres.demo import demo_units, person_name
+from reports.demo.wilayah import demo_units, person_name
+from cadres.indicators import METHODS
 from cadres.models import Couple, CoupleStatus
+from cadres.periods import add_months, current_period
 from cadres.register import link_statuses
-from reports.indicators import METHODS
-from reports.periods import add_months, current_period
 
 COUPLES_PER_RT = (15, 35)
 HISTORY_MONTHS = 24
