@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from cadres import access
 from cadres.models import Role, Unit, User
 
 
@@ -27,7 +28,7 @@ def account_save(
         raise AccountError("kata sandi tidak boleh kosong")
     user, created = User.objects.get_or_create(username=username)
     user.role = role
-    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.is_staff = user.is_superuser = access.sees_everything(role)
     user.is_active = True
     user.must_change_password = must_change_password
     user.set_password(password)

@@ -8,9 +8,9 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cadres import codes
+from cadres import access, codes
 from cadres.admin_autocomplete import AutocompleteAdmin
-from cadres.models import Cadre, Couple, CoupleStatus, ExportLog, Institution, Role, Unit, User
+from cadres.models import Cadre, Couple, CoupleStatus, ExportLog, Institution, Unit, User
 from cadres.models.wilayah import LEVEL_LABELS
 from cadres.register import couple_update
 
@@ -130,7 +130,7 @@ class RoleUnitsFormMixin:
     def clean(self):
         cleaned_data = super().clean()
         role = cleaned_data.get("role")
-        if role and role != Role.ADMIN and "units" in self.fields and not cleaned_data.get("units"):
+        if role and not access.sees_everything(role) and "units" in self.fields and not cleaned_data.get("units"):
             self.add_error("units", _("Peran ini membutuhkan paling sedikit satu wilayah tugas."))
         return cleaned_data
 
@@ -172,7 +172,7 @@ class UserAdmin(AutocompleteAdmin, DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         if not change or "role" in form.changed_data:
             # As in `account_save`: the admin role is what opens these screens.
-            obj.is_staff = obj.is_superuser = obj.role == Role.ADMIN
+            obj.is_staff = obj.is_superuser = access.sees_everything(obj.role)
         super().save_model(request, obj, form, change)
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 
-from cadres import privacy, scope
+from cadres import access
 from cadres.register_export import register_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -13,16 +13,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def register_xlsx(request, code):
-    unit = scope.unit_for_reading(request.user, code)
-    if not privacy.may_export_register(request.user):
+    unit = access.unit_for_reading(request.user, code)
+    if not access.may_export_register(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="register-{unit.code}-{today.isoformat()}.xlsx"'
     rows = register_workbook(
         unit.code, today, response,
-        full_nik=privacy.sees_full_nik(request.user), birth_dates=privacy.sees_birth_dates(request.user),
+        full_nik=access.sees_full_nik(request.user), birth_dates=access.sees_birth_dates(request.user),
     )
-    privacy.export_log(user=request.user, kind="register_xlsx", unit_code=unit.code, rows=rows,
+    access.export_log(user=request.user, kind="register_xlsx", unit_code=unit.code, rows=rows,
                        address=request.META.get("REMOTE_ADDR"))
     return response

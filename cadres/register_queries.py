@@ -24,7 +24,7 @@ PLACE_LABELS = dict(PLACE_CHOICES)
 # The couple's own fields whose changes the history names.
 HISTORY_FIELDS = (
     "wife_name", "wife_birth_date", "husband_name", "children", "youngest_birth_date", "nik",
-    "address", "registered_on", "left_on", "left_reason",
+    "address", "registered_on", "first_use", "ever_used", "left_on", "left_reason",
 )
 
 _COUNTS = {

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from cadres import privacy, register_queries, scope
+from cadres import access, register_queries
 from cadres.forms import CoupleAddForm, CoupleEditForm, LeaveForm, RegisterFilterForm, StatusForm
 from cadres.models import Couple
 from cadres.register import KIND_NOTES, RISK_LABELS, couple_add, couple_status_set, couple_update, risk_flags, status_on
@@ -26,9 +26,9 @@ LIST_LEVELS = ("desa", "rw", "rt")  # above a desa the page lists units only: to
 
 def _couple(request, pk, *, write=False) -> Couple:
     couple = get_object_or_404(Couple.objects.select_related("rt"), pk=pk)
-    if not scope.can_see(request.user, couple.rt_id):
+    if not access.can_see(request.user, couple.rt_id):
         raise Http404
-    if write and not scope.can_write(request.user, couple.rt_id):
+    if write and not access.can_write(request.user, couple.rt_id):
         raise PermissionDenied
     return couple
 
@@ -45,21 +45,21 @@ def _back(request, couple):
 
 @login_required
 def register(request, code):
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     today = timezone.localdate()
     filters = RegisterFilterForm(request.GET)
     rows = [] if unit.is_rt else register_queries.counts_by_unit(unit, today)
     context = {
         "unit": unit, "today": today, "filters": filters,
-        "ancestors": [a for a in unit.ancestors() if scope.can_see(request.user, a.code)],
+        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
         "counts": register_queries.register_counts(code, today),
         "rows": rows,
         # A desa's RTs under their RW: each RW numbers its RTs from 001 again.
         "rw_groups": register_queries.rows_by_rw(rows) if unit.level == "desa" else [],
-        "can_add": unit.is_rt and scope.can_write(request.user, code),
-        "can_write": scope.can_write(request.user, code),
+        "can_add": unit.is_rt and access.can_write(request.user, code),
+        "can_write": access.can_write(request.user, code),
         "lists_couples": unit.level in LIST_LEVELS,
-        "can_export": privacy.may_export_register(request.user),
+        "can_export": access.may_export_register(request.user),
         "month": register_queries.reporting_month(today),
     }
     if context["lists_couples"]:
@@ -84,19 +84,19 @@ def couple_detail(request, pk):
         "statuses": statuses,
         "first_is_method": bool(statuses) and statuses[-1].is_method,
         "history": register_queries.couple_history(couple),
-        "can_write": scope.can_write(request.user, couple.rt_id),
-        "show_nik": request.user.is_admin_role,
-        "show_birth_date": privacy.sees_birth_dates(request.user) and not couple.wife_birth_date_estimated,
+        "can_write": access.can_write(request.user, couple.rt_id),
+        "show_nik": access.sees_full_nik(request.user),
+        "show_birth_date": access.sees_birth_dates(request.user) and not couple.wife_birth_date_estimated,
     }
     return render(request, "cadres/register/detail.html", context)
 
 
 @login_required
 def couple_new(request, code):
-    unit = scope.unit_for_writing(request.user, code)
+    unit = access.unit_for_writing(request.user, code)
     if not unit.is_rt:
         raise Http404
-    form = CoupleAddForm(request.POST or None, instance=Couple(rt=unit), show_nik=request.user.is_admin_role,
+    form = CoupleAddForm(request.POST or None, instance=Couple(rt=unit), show_nik=access.sees_full_nik(request.user),
                          initial={"registered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -112,8 +112,8 @@ def couple_new(request, code):
 @login_required
 def couple_edit(request, pk):
     couple = _couple(request, pk, write=True)
-    form = CoupleEditForm(request.POST or None, instance=couple, show_nik=request.user.is_admin_role,
-                          show_birth_date=privacy.sees_birth_dates(request.user))
+    form = CoupleEditForm(request.POST or None, instance=couple, show_nik=access.sees_full_nik(request.user),
+                          show_birth_date=access.sees_birth_dates(request.user))
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
             couple_update(form.save(commit=False), recount=form.counts_changed)

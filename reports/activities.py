@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cadres import scope
+from cadres import access
 from cadres.models import Unit
 from reports.models import POKTAN_FIELDS, DesaActivityReport, PoktanActivity, PoktanKind, rt_subtree_q
 from reports.workflow import StaleReport, WorkflowError, check_month_started, check_period_open, who
@@ -83,7 +83,7 @@ def _check_values(values: dict):
 def desa_activity_save(*, desa: Unit, period: datetime.date, values: dict, version: int, by) -> DesaActivityReport:
     """Saves the desa's activities of the month: the report and its five poktan rows."""
     report = _claim(desa, period, version)
-    if desa.level != "desa" or not scope.can_write(by, desa.code):
+    if desa.level != "desa" or not access.can_write(by, desa.code):
         raise WorkflowError(_("Anda tidak boleh mengisi kegiatan desa ini."))
     check_period_open(desa.code, period)
     check_month_started(period)

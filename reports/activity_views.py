@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cadres import scope
-from cadres.models import Role, Unit
+from cadres import access
+from cadres.models import Unit
 from cadres.periods import period_label, period_str
 from reports import workflow
 from reports.activities import activity_values, desa_activity_save, desa_activity_sums, poktan_rows
@@ -19,26 +19,23 @@ from reports.deadlines import closed_period_for, kabupaten_code, period_close, p
 from reports.forms import DesaActivityForm
 from reports.models import DesaActivityReport
 
-CLOSERS = (Role.OPD, Role.ADMIN)
-
-
 def _context(request, unit, period, **extra) -> dict:
     return {
         "unit": unit, "period": period_str(period), "period_label": period_label(period),
-        "ancestors": [a for a in unit.ancestors() if scope.can_see(request.user, a.code)],
+        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
         "closed": closed_period_for(unit.code, period), **extra,
     }
 
 
 @login_required
 def desa_activities(request, code, period):
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     sums = desa_activity_sums(code, period)
     context = _context(request, unit, period, sums=sums, poktan_rows=poktan_rows(sums))
     if unit.level != "desa":
         context["children"] = unit.children.all() if unit.level in ("provinsi", "kabupaten", "kecamatan") else []
         return render(request, "reports/workflow/activities_sum.html", context)
-    if request.method == "POST" and not scope.can_write(request.user, code):
+    if request.method == "POST" and not access.can_write(request.user, code):
         raise PermissionDenied
     report = DesaActivityReport.objects.filter(desa=unit, period=period).prefetch_related("poktan").first()
     context["report"] = report
@@ -62,7 +59,7 @@ def desa_activities(request, code, period):
                 messages.success(request, _("Kegiatan desa disimpan."))
                 return redirect("desa_activities", code=code, period=period_str(period))
         context["form"] = form
-    elif scope.can_write(request.user, code) and context["closed"] is None:
+    elif access.can_write(request.user, code) and context["closed"] is None:
         context["form"] = DesaActivityForm(initial={**activity_values(report), "version": report.version if report else 0})
     return render(request, "reports/workflow/activities.html", context, status=status)
 
@@ -71,11 +68,11 @@ def desa_activities(request, code, period):
 def period_closing(request, code, period):
     """GET: what is left this month; `?langkah=tutup` or `?langkah=buka`: the confirmation that
     repeats it; POST (from that confirmation): closed or reopened."""
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     kabupaten = kabupaten_code(code)
     if kabupaten is None:
         raise Http404
-    can_close = request.user.role in CLOSERS and scope.can_see(request.user, kabupaten)
+    can_close = access.may_close_period(request.user) and access.can_see(request.user, kabupaten)
     if request.method == "POST":
         if not can_close:
             raise PermissionDenied

@@ -11,16 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from cadres import scope
+from cadres import access
 from reports.campaigns import campaign_create, campaign_delete, campaign_update, campaigns_with_progress, progress
 from reports.models import Campaign
 from reports.target_forms import CampaignForm, campaign_initial
-from reports.target_views import may_edit_targets, target_context
+from reports.target_views import target_context
 
 
 def _unit_for_editing(request, code):
-    unit = scope.unit_for_reading(request.user, code)
-    if not may_edit_targets(request.user):
+    unit = access.unit_for_reading(request.user, code)
+    if not access.may_set_targets(request.user):
         raise PermissionDenied
     return unit
 
@@ -32,11 +32,11 @@ def _campaign_in_scope(request, code, campaign_pk):
 
 @login_required
 def campaigns(request, code):
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     if request.method == "POST":  # the list once held the form: a POST here creates, as `baru/` does
         return campaign_new(request, code)
     context = target_context(request, unit, campaigns=campaigns_with_progress(unit.code),
-                             can_edit=may_edit_targets(request.user))
+                             can_edit=access.may_set_targets(request.user))
     return render(request, "reports/targets/campaigns.html", context)
 
 
@@ -57,7 +57,7 @@ def campaign_edit(request, code, campaign):
     unit, campaign = _campaign_in_scope(request, code, campaign)
     form = CampaignForm(request.POST or None, initial=campaign_initial(campaign))
     if request.method == "POST" and form.is_valid():
-        campaign_update(campaign, **form.cleaned_data)
+        campaign_update(campaign, by=request.user, **form.cleaned_data)
         messages.success(request, _("Kampanye %(name)s diubah.") % {"name": campaign.name})
         return redirect("campaigns", code=code)
     context = target_context(request, unit, form=form, campaign=campaign)
@@ -69,7 +69,7 @@ def campaign_remove(request, code, campaign):
     """GET: the campaign and its progress, and a button; POST (from that page): deleted."""
     unit, campaign = _campaign_in_scope(request, code, campaign)
     if request.method == "POST":
-        campaign_delete(campaign)
+        campaign_delete(campaign, by=request.user)
         messages.success(request, _("Kampanye %(name)s dihapus.") % {"name": campaign.name})
         return redirect("campaigns", code=code)
     context = target_context(request, unit, progress=progress([campaign])[0])

@@ -11,6 +11,10 @@ An MKJP drive moves existing users to long-acting methods as much as it finds ne
 its acceptors. Only the methods the campaign has a target for count (a drive for implants and IUD
 does not count new pill users); a campaign with no target at all counts every method. The
 progress of any number of campaigns takes two queries.
+
+Seen from a unit below the campaign's (a desa's dashboard, an RT cadre's page), the progress counts
+that unit's subtree only: its share of the drive, against no target of its own (a cadre of one RT
+sees nothing of the other RTs).
 """
 
 import datetime
@@ -22,7 +26,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from cadres import codes
+from cadres import access, codes
 from cadres.indicators import METHODS, percent
 from cadres.periods import period_label
 from reports.exports.tables import METHOD_LABELS
@@ -38,6 +42,12 @@ class CampaignProgress:
     campaign: Campaign
     # source -> "pb" or "gc" -> method -> count
     counted: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    within: str = ""  # the unit whose subtree was counted: the campaign's, or one below it
+
+    @property
+    def partial(self) -> bool:
+        """Counted in a unit below the campaign's: a share, with no target of its own."""
+        return self.within != self.campaign.unit_id
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -53,6 +63,8 @@ class CampaignProgress:
 
     def figures(self, source: str) -> dict:
         pb, gc = self.count(source, "pb"), self.count(source, "gc")
+        if self.partial:
+            return {"pb": pb, "gc": gc, "total": pb + gc, "pct": None, "remaining": None}
         return {"pb": pb, "gc": gc, "total": pb + gc, "pct": percent(pb + gc, self.target),
                 "remaining": self.target - pb - gc}
 
@@ -81,14 +93,16 @@ class CampaignProgress:
 
 @transaction.atomic
 def campaign_create(*, unit, by, name: str, start: datetime.date, end: datetime.date, **methods: int) -> Campaign:
+    _check_runner(by, unit.code)
     return Campaign.objects.create(
         unit=unit, created_by=by, name=name, start=start, end=end, **{m: methods.get(m) or 0 for m in METHODS}
     )
 
 
 @transaction.atomic
-def campaign_update(campaign: Campaign, *, name: str, start: datetime.date, end: datetime.date,
+def campaign_update(campaign: Campaign, *, by, name: str, start: datetime.date, end: datetime.date,
                     **methods: int) -> Campaign:
+    _check_runner(by, campaign.unit_id)
     campaign.name, campaign.start, campaign.end = name, start, end
     for method in METHODS:
         setattr(campaign, method, methods.get(method) or 0)
@@ -96,18 +110,25 @@ def campaign_update(campaign: Campaign, *, name: str, start: datetime.date, end:
     return campaign
 
 
-def campaign_delete(campaign: Campaign) -> None:
+def campaign_delete(campaign: Campaign, *, by) -> None:
+    _check_runner(by, campaign.unit_id)
     campaign.delete()
 
 
-def progress(campaigns: list[Campaign]) -> list[CampaignProgress]:
-    """The progress of each campaign, in two queries whatever their number (none without campaigns)."""
+def _check_runner(user, code: str) -> None:
+    access.check(access.may_set_targets(user) and access.can_see(user, code))
+
+
+def progress(campaigns: list[Campaign], within: str | None = None) -> list[CampaignProgress]:
+    """The progress of each campaign in its unit, or in `within` (a unit in every campaign's
+    subtree): two queries whatever their number (none without campaigns)."""
     if not campaigns:
         return []
-    from_register = _register_counts(campaigns)
-    from_reports = _reports_counts(campaigns)
+    units = {c.pk: within or c.unit_id for c in campaigns}
+    from_register = _register_counts(campaigns, units)
+    from_reports = _reports_counts(campaigns, units)
     return [
-        CampaignProgress(c, {"reports": from_reports[c.pk], "register": from_register[c.pk]})
+        CampaignProgress(c, {"reports": from_reports[c.pk], "register": from_register[c.pk]}, units[c.pk])
         for c in campaigns
     ]
 
@@ -116,8 +137,9 @@ def _zeros(pks) -> dict[int, dict[str, dict[str, int]]]:
     return {pk: {kind: dict.fromkeys(METHODS, 0) for kind in KINDS} for pk in pks}
 
 
-def _register_counts(campaigns) -> dict[int, dict[str, dict[str, int]]]:
-    conditions = {c.pk: rt_subtree_q(c.unit_id, RT_FIELD) & Q(since__gte=c.start, since__lte=c.end) for c in campaigns}
+def _register_counts(campaigns, units) -> dict[int, dict[str, dict[str, int]]]:
+    conditions = {c.pk: rt_subtree_q(units[c.pk], RT_FIELD) & Q(since__gte=c.start, since__lte=c.end)
+                  for c in campaigns}
     rows = (
         counted_changes().filter(Q(is_pb=True) | Q(kind="gc"), reduce(operator.or_, conditions.values()))
         .values("is_pb", "status").annotate(**{f"c{pk}": Count("id", filter=q) for pk, q in conditions.items()})
@@ -130,9 +152,9 @@ def _register_counts(campaigns) -> dict[int, dict[str, dict[str, int]]]:
     return counts
 
 
-def _reports_counts(campaigns) -> dict[int, dict[str, dict[str, int]]]:
+def _reports_counts(campaigns, units) -> dict[int, dict[str, dict[str, int]]]:
     conditions = {
-        c.pk: rt_subtree_q(c.unit_id) & Q(period__gte=c.start.replace(day=1), period__lte=c.end.replace(day=1))
+        c.pk: rt_subtree_q(units[c.pk]) & Q(period__gte=c.start.replace(day=1), period__lte=c.end.replace(day=1))
         for c in campaigns
     }
     sums = MonthlyReport.objects.counted().filter(reduce(operator.or_, conditions.values())).aggregate(**{
@@ -146,11 +168,12 @@ def _of_unit_and_ancestors(code: str):
 
 
 def campaigns_with_progress(code: str) -> list[CampaignProgress]:
-    """The campaigns of the unit and of the units above it, newest first, with their progress."""
-    return progress(list(_of_unit_and_ancestors(code)))
+    """The campaigns of the unit and of the units above it, newest first, with their progress in
+    the unit."""
+    return progress(list(_of_unit_and_ancestors(code)), within=code)
 
 
 def active_campaigns(code: str, today: datetime.date | None = None) -> list[CampaignProgress]:
     """The campaigns running today (start ≤ today ≤ end) of the unit or the units above it."""
     today = today or timezone.localdate()
-    return progress(list(_of_unit_and_ancestors(code).filter(start__lte=today, end__gte=today)))
+    return progress(list(_of_unit_and_ancestors(code).filter(start__lte=today, end__gte=today)), within=code)

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres import codes
+from cadres import access, codes
 from cadres.periods import add_months, period_label
 from reports.models import ClosedPeriod, MonthlyReport
 
@@ -88,6 +88,7 @@ def closed_message(closed: ClosedPeriod) -> str:
 @transaction.atomic
 def period_close(*, kabupaten: str, period: datetime.date, by) -> ClosedPeriod:
     """Closes the month for the kabupaten (again closing a closed month changes nothing)."""
+    access.check(access.may_close_period(by) and access.can_see(by, kabupaten))
     closed, _created = ClosedPeriod.objects.get_or_create(
         unit_id=kabupaten, period=period, defaults={"closed_by": by, "closed_at": timezone.now()}
     )
@@ -97,6 +98,7 @@ def period_close(*, kabupaten: str, period: datetime.date, by) -> ClosedPeriod:
 @transaction.atomic
 def period_reopen(*, kabupaten: str, period: datetime.date, by) -> bool:
     """Opens a closed month again; the history of `ClosedPeriod` keeps who closed and reopened it."""
+    access.check(access.may_close_period(by) and access.can_see(by, kabupaten))
     closed = ClosedPeriod.objects.filter(unit_id=kabupaten, period=period).first()
     if closed is None:
         return False

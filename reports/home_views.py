@@ -3,21 +3,22 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from cadres import scope
-from cadres.models import Role
+from cadres import access
 from cadres.periods import current_period, period_label, period_str
 from reports import closing, home, queue
 
 
 @login_required
 def home_page(request):
-    units = list(scope.top_units(request.user))
+    units = list(access.top_units(request.user))
     period = current_period()
     context = {"units": units, "period": period_str(period), "period_label": period_label(period)}
-    if request.user.role == Role.KADER:
+    home_kind = access.home_of(request.user)
+    context["home_kind"] = home_kind
+    if home_kind == "kader":
         context["rt_tasks"] = home.rt_tasks([unit for unit in units if unit.is_rt])
         context["areas"] = [(unit, queue.rts_by_rw(unit.code, period)) for unit in units if not unit.is_rt]
-    elif request.user.role == Role.PKB:
+    elif home_kind == "pkb":
         context["waiting"] = sorted(home.waiting_per_unit(units, period), key=lambda row: (-row.flagged, -row.waiting))
         context["coverage"] = closing.counts_per_unit(units, period)
     else:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres import scope
+from cadres import access
 from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, summarize
 from cadres.periods import add_months, period_str
 from reports import queue, workflow
@@ -43,7 +43,7 @@ def _initial(report, register) -> dict:
 
 def _editable(user, unit, period, report, closed) -> bool:
     started = period <= timezone.localdate().replace(day=1)
-    return (scope.can_write(user, unit.code) and closed is None and started
+    return (access.can_write(user, unit.code) and closed is None and started
             and (report is None or report.status in workflow.EDITABLE))
 
 
@@ -54,10 +54,10 @@ def _existing(unit, period):
 
 @login_required
 def report(request, code, period):
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     if not unit.is_rt:
         return _report_list(request, unit, period)
-    if request.method == "POST" and not scope.can_write(request.user, code):
+    if request.method == "POST" and not access.can_write(request.user, code):
         raise PermissionDenied
     existing = _existing(unit, period)
     context = page_context(request, unit, period, report=existing, **_register(unit, period),
@@ -134,7 +134,7 @@ def _render_report(request, context, status=200):
 def report_send(request, code, period):
     """The saved draft's totals, and the button that sends it."""
     unit = rt_for_reading(request, code)
-    if not scope.can_write(request.user, code):
+    if not access.can_write(request.user, code):
         raise PermissionDenied
     report = _existing(unit, period)
     if request.method == "POST":

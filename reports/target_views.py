@@ -8,22 +8,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cadres import scope
+from cadres import access
 from cadres.indicators import METHODS, resolve_targets
-from cadres.models import Role
 from cadres.periods import current_period, period_str
 from reports.exports.tables import METHOD_LABELS, unit_title
 from reports.rollup import targets_in_subtree
 from reports.target_forms import TargetsForm, field_name, initial_values
 from reports.targets import children_pus, split_targets, targets_save
 
-EDITORS = (Role.OPD, Role.ADMIN)
 YEARS = range(2000, 2101)
 SOURCE_LABELS = {"reports": "laporan bulanan", "register": "register PUS"}
-
-
-def may_edit_targets(user) -> bool:
-    return user.role in EDITORS
 
 
 def target_context(request, unit, **extra) -> dict:
@@ -35,8 +29,8 @@ def target_context(request, unit, **extra) -> dict:
 
 @login_required
 def targets(request, code, year):
-    unit = scope.unit_for_reading(request.user, code)
-    if not may_edit_targets(request.user):
+    unit = access.unit_for_reading(request.user, code)
+    if not access.may_set_targets(request.user):
         raise PermissionDenied
     if year not in YEARS:
         raise Http404
@@ -48,7 +42,7 @@ def targets(request, code, year):
         if request.POST.get("action") == "bagi":
             form, pus, pus_source = _proposal(form, unit, children, year)
         elif valid:
-            targets_save(year=year, targets=form.targets())
+            targets_save(year=year, targets=form.targets(), by=request.user)
             messages.success(request, _("Target PPM %(year)s disimpan.") % {"year": year})
             return redirect("targets", code=code, year=year)
     else:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 
+from cadres import access
 from cadres.indicators import METHODS
 from cadres.models import Unit
 from cadres.periods import current_period
@@ -70,9 +71,10 @@ def children_pus(unit: Unit, children: Sequence[Unit], year: int) -> tuple[dict[
 
 
 @transaction.atomic
-def targets_save(*, year: int, targets: Mapping[str, Mapping[str, int]]) -> int:
+def targets_save(*, year: int, targets: Mapping[str, Mapping[str, int]], by) -> int:
     """Adds or replaces the (unit, year) target rows of `targets` (code → {method: n}) in one
     upsert; returns how many rows were written."""
+    access.check(access.may_set_targets(by) and all(access.can_see(by, code) for code in targets))
     PpmTarget.objects.bulk_create(
         [PpmTarget(unit_id=code, year=year, **{m: methods[m] for m in METHODS}) for code, methods in targets.items()],
         update_conflicts=True, unique_fields=["unit", "year"], update_fields=list(METHODS),

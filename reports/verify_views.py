@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cadres import scope
+from cadres import access
 from cadres.periods import add_months, period_str
 from reports import queue, workflow
 from reports.activities import desa_activity_sums, poktan_rows
@@ -25,7 +25,7 @@ from reports.view_helpers import QUEUE_LEVELS, back, page_context, queue_url, rt
 
 @login_required
 def verification_queue(request, code, period):
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     sums = desa_activity_sums(code, period)
     context = page_context(request, unit, period, timeliness=on_time_counts(code, period), sums=sums,
                        poktan_rows=poktan_rows(sums), statuses=queue.STATUSES, by_rt=unit.level in QUEUE_LEVELS)
@@ -122,8 +122,8 @@ def report_reopen(request, code, period):
 
 @login_required
 def report_verify_all(request, code, period):
-    unit = scope.unit_for_reading(request.user, code)
-    if request.user.role not in workflow.VERIFIERS:
+    unit = access.unit_for_reading(request.user, code)
+    if not access.may_verify(request.user):
         raise PermissionDenied
     here = reverse("verification_queue", args=[code, period_str(period)])
     if request.method == "POST":

@@ -6,9 +6,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from cadres import codes, scope
+from cadres import access, codes
 from cadres.periods import period_label, period_str
-from reports import workflow
 from reports.deadlines import closed_period_for
 
 QUEUE_LEVELS = ("desa", "rw", "rt")  # above a desa the queue is a summary per desa
@@ -17,15 +16,16 @@ QUEUE_LEVELS = ("desa", "rw", "rt")  # above a desa the queue is a summary per d
 def page_context(request, unit, period, **extra) -> dict:
     return {
         "unit": unit, "period": period_str(period), "period_date": period, "period_label": period_label(period),
-        "ancestors": [a for a in unit.ancestors() if scope.can_see(request.user, a.code)],
+        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
         "closed": closed_period_for(unit.code, period),
-        "can_verify": request.user.role in workflow.VERIFIERS, **extra,
+        "can_verify": access.may_verify(request.user), "follows_reports": access.follows_reports(request.user),
+        **extra,
     }
 
 
 def rt_for_reading(request, code, *, verifier=False):
-    unit = scope.unit_for_reading(request.user, code)
-    if verifier and request.user.role not in workflow.VERIFIERS:
+    unit = access.unit_for_reading(request.user, code)
+    if verifier and not access.may_verify(request.user):
         raise PermissionDenied
     if not unit.is_rt:
         raise Http404
@@ -34,7 +34,7 @@ def rt_for_reading(request, code, *, verifier=False):
 
 def queue_url(request, code, period) -> str:
     desa = next((c for c in codes.ancestors(code) + [code] if codes.level_of(c) == "desa"), code)
-    return reverse("verification_queue", args=[desa if scope.can_see(request.user, desa) else code, period_str(period)])
+    return reverse("verification_queue", args=[desa if access.can_see(request.user, desa) else code, period_str(period)])
 
 
 def back(request, default: str) -> str:

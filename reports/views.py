@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from cadres import scope
+from cadres import access
 from cadres.periods import add_months, current_period, parse_period, period_label, period_str
 from reports.campaigns import active_campaigns
 from reports.dashboard import dashboard_for
@@ -16,19 +16,18 @@ from reports.exports.pdf import recap_pdf
 from reports.exports.tables import child_level_title, sort_headers, unit_title
 from reports.exports.xlsx import XLSX_TYPE, recap_xlsx
 from reports.recap import recap_for, to_jsonable
-from reports.target_views import may_edit_targets
 
 
 @login_required
 def dashboard(request, code, period):
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     if "bulan" in request.GET:
         return _to_month(request, unit, request.GET["bulan"])
     sort = request.GET.get("sort", "")
     context = {
         "unit": unit,
         "unit_title": unit_title(unit.code, unit.name),
-        "ancestors": [a for a in unit.ancestors() if scope.can_see(request.user, a.code)],
+        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
         "period": period_str(period),
         "period_label": period_label(period),
         "previous_period": period_str(add_months(period, -1)),
@@ -38,7 +37,7 @@ def dashboard(request, code, period):
         "child_level": child_level_title(unit.level),
         **dashboard_for(unit, period, sort),
         "campaigns": active_campaigns(unit.code),
-        "can_edit_targets": may_edit_targets(request.user),
+        "can_edit_targets": access.may_set_targets(request.user),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -56,20 +55,20 @@ def _to_month(request, unit, month):
 
 @login_required
 def recap_json(request, code, period):
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     recap = to_jsonable(recap_for(unit, period))
     return JsonResponse(recap, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required
 def recap_pdf_download(request, code, period):
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     return _attachment(recap_pdf(unit, period), "application/pdf", unit, period, "pdf")
 
 
 @login_required
 def recap_xlsx_download(request, code, period):
-    unit = scope.unit_for_reading(request.user, code)
+    unit = access.unit_for_reading(request.user, code)
     return _attachment(recap_xlsx(unit, period), XLSX_TYPE, unit, period, "xlsx")
 
 

@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cadres import scope
+from cadres import access
 from cadres.indicators import COUNT_FIELDS
-from cadres.models import Role, Unit
+from cadres.models import Unit
 from cadres.periods import add_months, period_label
 from reports.deadlines import closed_message, closed_period_for, kabupaten_code
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, count_errors
@@ -35,7 +35,6 @@ from reports.queue import flags_for
 from reports.summary import desa_months_refresh
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-VERIFIERS = (Role.PKB, Role.ADMIN)
 COMMENT_MAX = 1000
 REASON_MAX = 200
 
@@ -125,12 +124,12 @@ def check_period_open(code: str, period: datetime.date):
 
 
 def _check_writer(by, code: str):
-    if not scope.can_write(by, code):
+    if not access.can_write(by, code):
         raise WorkflowError(_("Anda tidak boleh mengisi laporan wilayah ini."))
 
 
 def _check_verifier(by, code: str):
-    if by.role not in VERIFIERS or not scope.can_see(by, code):
+    if not access.may_verify(by) or not access.can_see(by, code):
         raise WorkflowError(_("Hanya PKB/PLKB atau admin wilayah ini yang dapat memverifikasi laporan."))
 
 

@@ -15,6 +15,11 @@ def make_unit(code, name=None):
     return unit
 
 
+def system_admin():
+    """An admin for the services a test calls directly (they check who asks, as for a view)."""
+    return User.objects.filter(username="sistem").first() or make_user("sistem", Role.ADMIN)
+
+
 def make_user(username, role, *unit_codes, must_change_password=False):
     user = User.objects.create_user(
         username=username, password=PASSWORD, role=role, must_change_password=must_change_password,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reports.campaigns import active_campaigns, campaign_create, progress
 from reports.models import Campaign, ReportStatus
+from tests.factories import system_admin
 from tests.register_factories import bulk_couples
 from tests.report_factories import make_report
 
@@ -23,7 +24,7 @@ MAY = {"start": datetime.date(2024, 5, 1), "end": datetime.date(2024, 5, 31)}
 def drive(unit_code="32.14", **dates):
     from cadres.models import Unit
 
-    return campaign_create(unit=Unit.objects.get(code=unit_code), by=None, name="Bulan MKJP",
+    return campaign_create(unit=Unit.objects.get(code=unit_code), by=system_admin(), name="Bulan MKJP",
                            **(dates or MAY), iud=600, implan=1231)
 
 
@@ -270,3 +271,21 @@ def test_a_bad_edit_is_named_and_changes_nothing(client, personas, change, messa
     assert response.status_code == 200 and message in response.content.decode()
     campaign.refresh_from_db()
     assert (campaign.name, campaign.iud, campaign.end) == ("Bulan MKJP", 600, day("2024-05-31"))
+
+
+def test_a_cadre_of_one_rt_sees_her_rts_share_of_a_kabupaten_drive_not_the_others(client, personas, tree):
+    """The drive runs for the kabupaten; RT_A's cadre sees RT_A's acceptors only, and no
+    percentage of a target that is not hers; the OPD sees the whole drive."""
+    drive()
+    make_report(RT_A, "2024-05", pus=30, implan_pemerintah=10, suntik_pemerintah=20, pb_implan=2, gc_implan=1)
+    make_report("32.14.01.2001.001.002", "2024-05", pus=30, implan_pemerintah=30, pb_implan=9, gc_iud=7)
+    make_report(RT_B, "2024-05", pus=30, implan_pemerintah=30, pb_implan=20)
+    client.force_login(personas["kader"].user)
+    body = client.get(f"/kampanye/{RT_A}/").content.decode()
+    assert "Laporan: PB 2 + ganti cara 1 = <strong>3</strong>" in body
+    assert "Target 1.831 akseptor untuk seluruh" in body and "PB 31" not in body and "(0," not in body
+    [share] = active_campaigns(RT_A, today=datetime.date(2024, 5, 20))
+    assert (share.partial, share.reports) == (True, {"pb": 2, "gc": 1, "total": 3, "pct": None, "remaining": None})
+    client.force_login(personas["opd"].user)
+    body = client.get("/kampanye/32.14/").content.decode()
+    assert "Laporan: PB 31 + ganti cara 8 = <strong>39</strong> (2,13%), sisa 1.792" in body

@@ -166,7 +166,7 @@ def test_on_time_counts_add_up_to_the_sent_reports_in_the_demo_like_case(db, mon
     counts = on_time_counts("32.14.01.2001", NOV)
     assert counts == (0, 1, 14) and sum(counts) == MonthlyReport.objects.counted().count() == 15
 
-    from reports import demo
+    from reports.demo import reports as demo
     monkeypatch.setattr(demo.timezone, "now", lambda: datetime.datetime(2020, 12, 20, tzinfo=JAKARTA))
     MonthlyReport.objects.filter(submitted_at__isnull=True).update(**demo._sent(NOV, ReportStatus.SUBMITTED))
     assert on_time_counts("32.14.01.2001", NOV) == (14, 1, 0)

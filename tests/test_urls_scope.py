@@ -14,6 +14,7 @@ from reports.campaigns import campaign_create
 from reports.models import Campaign
 from tests import fuzz_stats
 from tests.conftest import RT_CODES
+from tests.factories import system_admin
 from tests.register_factories import make_couple
 
 # Pages for anyone, logged in or not.
@@ -104,7 +105,7 @@ def couples(tree):
 @pytest.fixture
 def campaigns(tree):
     """One campaign in every unit, so that every <campaign> sample has one in the persona's unit."""
-    return [campaign_create(unit=unit, by=None, name=f"Kampanye {unit.code}", start=datetime.date(2020, 11, 1),
+    return [campaign_create(unit=unit, by=system_admin(), name=f"Kampanye {unit.code}", start=datetime.date(2020, 11, 1),
                             end=datetime.date(2020, 11, 30), iud=1) for unit in Unit.objects.all()]
 
 

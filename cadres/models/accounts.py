@@ -31,7 +31,3 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
-
-    @property
-    def is_admin_role(self):
-        return self.role == Role.ADMIN

@@ -8,6 +8,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
+from cadres import access
 from cadres.accounts import AccountError, account_save
 from cadres.models import Role, User
 
@@ -62,7 +63,7 @@ def _check_arguments(username, role, unit_codes, password_stdin) -> None:
         raise AccountError(f"--role wajib diberikan (pilih: {', '.join(Role.values)})")
     if role not in Role.values:
         raise AccountError(f"peran {role!r} tidak dikenal (pilih: {', '.join(Role.values)})")
-    if role != Role.ADMIN and not unit_codes:
+    if not access.sees_everything(role) and not unit_codes:
         raise AccountError(f"--unit wajib diberikan untuk peran {role}")
     if not password_stdin:
         raise AccountError("kata sandi harus diberikan lewat --password-stdin (baris pertama masukan standar)")

@@ -1,0 +1,129 @@
+"""Who may do what: the one place that decides. Every view and every service asks here; nothing
+else compares roles.
+
+Scope: a user sees the union of the subtrees of their units (an admin sees everything). Out of
+scope is a 404 for reads (no hint that the unit exists) and a 403 for writes, decided on the
+object itself, not only on the menu.
+
+Roles:
+- kader (PPKBD, Sub-PPKBD, POK KB): keeps the register and writes the monthly reports of her units;
+- PKB/PLKB: checks the reports of her desa (verify, return, reopen), writes there too;
+- OPD KB: reads everything of its kabupaten, closes months, sets PPM targets and campaigns;
+- admin: everything, everywhere.
+
+Personal data (UU 27/2022: only those who need it): the full NIK only admins (others see it
+masked); wives' dates of birth the cadres who keep the register and admins (others see the age);
+register downloads cadres, PKB and admins within their scope, each logged; the OPD works with
+aggregate recaps only.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from cadres import codes
+from cadres.models import ExportLog, Role, Unit
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+def sees_everything(role: str) -> bool:
+    """An admin has no units: the whole tree is theirs (and Django's admin site)."""
+    return role == Role.ADMIN
+
+
+def may_verify(user) -> bool:
+    """Verifies, returns and reopens sent reports (in scope, and never one they sent themselves)."""
+    return user.is_authenticated and user.role in (Role.PKB, Role.ADMIN)
+
+
+def may_close_period(user) -> bool:
+    """Closes (and reopens) a month for a kabupaten."""
+    return user.is_authenticated and user.role in (Role.OPD, Role.ADMIN)
+
+
+def follows_reports(user) -> bool:
+    """Follows reports across units (the queue, what is left before closing): PKB, OPD, admins;
+    a cadre follows her own."""
+    return may_close_period(user) or may_verify(user)
+
+
+def may_set_targets(user) -> bool:
+    """Sets yearly PPM targets and runs campaigns."""
+    return user.is_authenticated and user.role in (Role.OPD, Role.ADMIN)
+
+
+def may_export_register(user) -> bool:
+    return user.is_authenticated and user.role in (Role.KADER, Role.PKB, Role.ADMIN)
+
+
+def sees_full_nik(user) -> bool:
+    return user.is_authenticated and sees_everything(user.role)
+
+
+def sees_birth_dates(user) -> bool:
+    return user.is_authenticated and user.role in (Role.KADER, Role.ADMIN)
+
+
+def home_of(user) -> str:
+    """Which home page the user gets: the cadre's task, the PKB's queue, or the overview."""
+    return {Role.KADER: "kader", Role.PKB: "pkb"}.get(user.role, "overview")
+
+
+def check(allowed: bool) -> None:
+    """For services: refuses what the rules above do not allow (a 403 when it reaches a view)."""
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+
+def root_codes(user) -> list[str] | None:
+    """The codes of the user's units, or None for an admin who sees everything. Cached on the
+    user object, so a request asks the database once."""
+    if not user.is_authenticated:
+        return []
+    if sees_everything(user.role):
+        return None
+    if not hasattr(user, "_scope_root_codes"):
+        user._scope_root_codes = sorted(user.units.values_list("code", flat=True))
+    return user._scope_root_codes
+
+
+def can_see(user, code: str) -> bool:
+    roots = root_codes(user)
+    return roots is None or any(codes.in_subtree(code, root) for root in roots)
+
+
+def can_write(user, code: str) -> bool:
+    """Cadres, PKB and admins change things in their subtree; the OPD only reads."""
+    return user.is_authenticated and user.role != Role.OPD and can_see(user, code)
+
+
+def unit_for_reading(user, code: str) -> Unit:
+    """The unit with this code if the user may see it; 404 otherwise, whether it exists or not."""
+    if not can_see(user, code):
+        raise Http404
+    try:
+        return Unit.objects.get(code=code)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+
+
+def unit_for_writing(user, code: str) -> Unit:
+    unit = unit_for_reading(user, code)
+    if not can_write(user, code):
+        raise PermissionDenied
+    return unit
+
+
+def top_units(user):
+    """The units a user's home page starts from: their own units, or the provinsi for an admin."""
+    if root_codes(user) is None:
+        return Unit.objects.at_level("provinsi")
+    return user.units.all()
+
+
+def export_log(*, user, kind: str, unit_code: str, rows: int, address: str | None = None) -> ExportLog:
+    """Records a download of register rows (who, what, when, from where)."""
+    return ExportLog.objects.create(user=user, kind=kind, unit_code=unit_code, rows=rows, address=address)
