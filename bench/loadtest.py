@@ -34,10 +34,10 @@ from bench.loadcheck import (  # noqa: E402
 from bench.loadhttp import Stats, check_loopback  # noqa: E402
 from bench.loadusers import Kader, Pkb  # noqa: E402
 from cadres.accounts import account_save  # noqa: E402
-from reports.demo.wilayah import DEMO_DESA, demo_units  # noqa: E402
 from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS  # noqa: E402
 from cadres.models import Role, User  # noqa: E402
 from cadres.periods import current_period, period_str  # noqa: E402
+from reports.demo.wilayah import DEMO_DESA, demo_units  # noqa: E402
 from reports.models import MonthlyReport  # noqa: E402
 from reports.summary import desa_months_differences  # noqa: E402
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 # The method keys, in this order (they are also the import files' columns).
 METHODS = ("iud", "implan", "mow", "mop", "suntik", "pil", "kondom")
+METHOD_LABELS = {"iud": "IUD", "implan": "Implan", "mow": "MOW", "mop": "MOP", "suntik": "Suntik", "pil": "Pil",
+                 "kondom": "Kondom"}  # the same words in every language the app speaks
 MKJP = ("iud", "implan", "mow", "mop")
 NON_MKJP = ("suntik", "pil", "kondom")
 PLACES = ("pemerintah", "swasta")

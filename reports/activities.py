@@ -12,18 +12,20 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, FilteredRelation, Q, Sum
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cadres import access
 from cadres.models import Unit
+from reports.locking import WorkflowError, claim, stale
 from reports.models import POKTAN_FIELDS, DesaActivityReport, PoktanActivity, PoktanKind, rt_subtree_q
-from reports.workflow import StaleReport, WorkflowError, check_month_started, check_period_open, who
+from reports.workflow import check_month_started, check_period_open
 
 DESA_FIELDS = ("meetings", "kie_sessions")
 POKTAN_KINDS = tuple(PoktanKind.values)
 
+
+WHAT = gettext_lazy("Kegiatan desa bulan ini")  # what a refused save says was changed
 
 def poktan_key(kind: str, name: str) -> str:
     """The flat name of one poktan number, as in forms and sums: `bkb_members`."""
@@ -44,29 +46,14 @@ def activity_values(report: DesaActivityReport | None) -> dict[str, int]:
     return values
 
 
-def _stale(desa_code: str, period: datetime.date) -> StaleReport:
-    latest = (DesaActivityReport.history.filter(desa_id=desa_code, period=period)
-              .select_related("history_user").order_by("-history_date", "-history_id").first())
-    message = _(
-        "Kegiatan desa bulan ini sudah diubah oleh %(who)s pada %(when)s (versi %(version)s) setelah Anda "
-        "membukanya. Isian Anda belum disimpan dan masih ada di halaman ini: periksa, lalu simpan lagi."
-    ) % {
-        "who": who(latest.history_user if latest else None),
-        "when": date_format(timezone.localtime(latest.history_date), "j F Y H:i") if latest else "—",
-        "version": latest.version if latest else "—",
-    }
-    return StaleReport(message, latest.version if latest else 0)
+def _history(desa: Unit, period: datetime.date):
+    return DesaActivityReport.history.filter(desa_id=desa.code, period=period)
 
 
 def _claim(desa: Unit, period: datetime.date, version: int) -> DesaActivityReport:
     """The report at `version` claimed at version + 1, or a new one when `version` is 0."""
     rows = DesaActivityReport.objects.filter(desa=desa, period=period)
-    if version:
-        if rows.filter(version=version).update(version=version + 1):
-            return rows.get()
-    elif not rows.exists():
-        return DesaActivityReport(desa=desa, period=period)
-    raise _stale(desa.code, period)
+    return claim(rows, _history(desa, period), version, WHAT) or DesaActivityReport(desa=desa, period=period)
 
 
 def _check_values(values: dict):
@@ -98,7 +85,7 @@ def desa_activity_save(*, desa: Unit, period: datetime.date, values: dict, versi
             with transaction.atomic():
                 report.save(force_insert=True)
         except IntegrityError:
-            raise _stale(desa.code, period) from None
+            raise stale(_history(desa, period), WHAT) from None
     for kind in POKTAN_KINDS:
         row, _created = PoktanActivity.objects.get_or_create(report=report, kind=kind)
         for name in POKTAN_FIELDS:

@@ -17,7 +17,9 @@ from reports.activities import activity_values, desa_activity_save, desa_activit
 from reports.closing import closing_summary
 from reports.deadlines import closed_period_for, kabupaten_code, period_close, period_reopen
 from reports.forms import DesaActivityForm
+from reports.locking import StaleReport
 from reports.models import DesaActivityReport
+from reports.view_helpers import stale_form
 
 def _context(request, unit, period, **extra) -> dict:
     return {
@@ -46,13 +48,8 @@ def desa_activities(request, code, period):
             try:
                 desa_activity_save(desa=unit, period=period, values=form.values(),
                                    version=form.cleaned_data["version"], by=request.user)
-            except workflow.StaleReport as stale:
-                data = request.POST.copy()
-                data["version"] = str(stale.version)
-                form = DesaActivityForm(data)
-                form.is_valid()
-                form.add_error(None, stale.message)
-                status = 409
+            except StaleReport as stale:
+                form, status = stale_form(DesaActivityForm, request, stale), 409
             except workflow.WorkflowError as error:
                 form.add_error(None, error.message)
             else:

@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from cadres import access, codes
 from cadres.indicators import METHODS, percent
+from cadres.indicators import METHOD_LABELS
 from cadres.periods import period_label
-from reports.exports.tables import METHOD_LABELS
 from reports.models import Campaign, MonthlyReport, rt_subtree_q
 from reports.register_month import RT_FIELD, counted_changes
 

@@ -12,13 +12,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.activities import DESA_FIELDS, POKTAN_KINDS, activity_keys, poktan_key
-from cadres.indicators import COUNT_FIELDS, GC_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES
+from cadres.indicators import (COUNT_FIELDS, GC_FIELDS, METHOD_LABELS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA,
+                               PLACES)
 from reports.models import (POKTAN_FIELDS, DesaActivityReport, MonthlyReport, PoktanActivity, PoktanKind, balance_error,
                             pb_pasca_error)
 from reports.workflow import COMMENT_MAX, REASON_MAX
 
-METHOD_LABELS = {"iud": "IUD", "implan": "Implan", "mow": "MOW", "mop": "MOP", "suntik": "Suntik", "pil": "Pil",
-                 "kondom": "Kondom"}
 MAX_COUNT = 99_999  # an RT has some 15–35 couples: anything near this is a typing slip
 MAX_VERSION = 2**31 - 2
 

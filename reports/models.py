@@ -19,7 +19,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cadres import codes
-from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, balance_total, pb_pasca_excess
+from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, balance_total, imbalance, pb_pasca_excess
 from cadres.models import subtree_q
 
 
@@ -35,14 +35,14 @@ def rt_subtree_q(code: str, field: str = "rt__code") -> Q:
 
 def balance_error(counts) -> str | None:
     """The Indonesian message for counts that do not balance, or None."""
-    pus, total = counts.get("pus") or 0, balance_total(counts)
-    if total == pus:
+    diff = imbalance(counts)
+    if diff == 0:
         return None
-    side = gettext("kurang") if total < pus else gettext("lebih")
+    side = gettext("kurang") if diff < 0 else gettext("lebih")
     return gettext(
         "Jumlah tidak seimbang: PUS %(pus)s, tetapi PA + hamil + IAS + IAT + TIAL = %(total)s "
         "(%(side)s %(diff)s)."
-    ) % {"pus": pus, "total": total, "side": side, "diff": abs(total - pus)}
+    ) % {"pus": counts.get("pus") or 0, "total": balance_total(counts), "side": side, "diff": abs(diff)}
 
 
 def pb_pasca_error(counts) -> str | None:

@@ -6,10 +6,11 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from cadres.indicators import BALANCE_FIELDS, GC_FIELDS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES
+from cadres.indicators import (GC_FIELDS, METHOD_LABELS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES,
+                               balance_total, imbalance)
 from cadres.periods import add_months
 from reports.deadlines import deadline
-from reports.forms import METHOD_LABELS, count_label
+from reports.forms import count_label
 from reports.models import MonthlyReport
 
 BALANCE_WORDS = {"balanced": _lazy("seimbang"), "short": _lazy("kurang"), "over": _lazy("lebih"),
@@ -24,11 +25,10 @@ def balance_state(entered: dict, register: dict | None = None) -> dict:
     """What the balance line says before any script runs: `seimbang`, `kurang 2`, `lebih 3`,
     and, when it is off, which parts differ from the register (where to look)."""
     pus = entered.get("pus")
-    total = sum(entered.get(field) or 0 for field in BALANCE_FIELDS)
-    state = {"ok": False, "pus": pus, "total": total, "where": []}
+    state = {"ok": False, "pus": pus, "total": balance_total(entered), "where": []}
     if pus is None:
         return {**state, "text": str(BALANCE_WORDS["no_pus"])}
-    diff = total - pus
+    diff = imbalance(entered)
     if diff == 0:
         return {**state, "ok": True, "text": str(BALANCE_WORDS["balanced"])}
     state["text"] = "%s %s" % (BALANCE_WORDS["short" if diff < 0 else "over"], abs(diff))

@@ -21,10 +21,11 @@ from reports import queue, workflow
 from reports.deadlines import is_on_time
 from reports.exports.tables import drop_out_line
 from reports.forms import MonthlyReportForm, VersionForm, reason_name
+from reports.locking import StaleReport
 from reports.models import MonthlyReport
 from reports.register_month import rt_sums
 from reports.report_page import BALANCE_WORDS, COMPARED_PARTS, balance_state, due_state, months_around, report_table
-from reports.view_helpers import QUEUE_LEVELS, page_context, queue_url, rt_for_reading
+from reports.view_helpers import QUEUE_LEVELS, page_context, queue_url, rt_for_reading, stale_form
 
 
 def _register(unit, period) -> dict:
@@ -81,15 +82,8 @@ def _report_post(request, context):
             saved = workflow.report_save_draft(rt=unit, period=period, counts=form.counts(),
                                                corrections=form.corrections(),
                                                version=form.cleaned_data["version"], by=request.user)
-        except workflow.StaleReport as stale:
-            # Their input stays; the version becomes the one saved now, so that saving again
-            # after reading the message is a deliberate overwrite, not another refusal.
-            data = request.POST.copy()
-            data["version"] = str(stale.version)
-            form = MonthlyReportForm(data, register=register)
-            form.is_valid()
-            form.add_error(None, stale.message)
-            status = 409
+        except StaleReport as stale:
+            form, status = stale_form(MonthlyReportForm, request, stale, register=register), 409
         except workflow.WorkflowError as error:
             form.add_error(None, error.message)
         else:

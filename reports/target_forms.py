@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadres.indicators import METHODS
-from reports.exports.tables import METHOD_LABELS, unit_title
+from cadres.indicators import METHOD_LABELS
+from reports.exports.tables import unit_title
 
 MAX_TARGET = 9_999_999  # a kabupaten's yearly PB are in the tens of thousands
 MAX_CAMPAIGN_TARGET = 99_999  # a drive lasts weeks: more PB than this is a typing slip

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from cadres import access
 from cadres.indicators import METHODS, resolve_targets
+from cadres.indicators import METHOD_LABELS
 from cadres.periods import current_period, period_str
-from reports.exports.tables import METHOD_LABELS, unit_title
+from reports.exports.tables import unit_title
 from reports.rollup import targets_in_subtree
 from reports.target_forms import TargetsForm, field_name, initial_values
 from reports.targets import children_pus, split_targets, targets_save

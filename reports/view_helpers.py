@@ -23,6 +23,17 @@ def page_context(request, unit, period, **extra) -> dict:
     }
 
 
+def stale_form(form_class, request, stale, **kwargs):
+    """The refused form again with what they typed, at the version saved now, so that saving
+    again after reading who changed it is a deliberate overwrite, not another refusal."""
+    data = request.POST.copy()
+    data["version"] = str(stale.version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, stale.message)
+    return form
+
+
 def rt_for_reading(request, code, *, verifier=False):
     unit = access.unit_for_reading(request.user, code)
     if verifier and not access.may_verify(request.user):

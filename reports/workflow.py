@@ -22,7 +22,6 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cadres import access
@@ -30,6 +29,7 @@ from cadres.indicators import COUNT_FIELDS
 from cadres.models import Unit
 from cadres.periods import add_months, period_label
 from reports.deadlines import closed_message, closed_period_for, kabupaten_code
+from reports.locking import WorkflowError, claim, stale
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus, count_errors
 from reports.queue import flags_for
 from reports.summary import desa_months_refresh
@@ -39,57 +39,14 @@ COMMENT_MAX = 1000
 REASON_MAX = 200
 
 
-class WorkflowError(Exception):
-    """A refused write; `message` is for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class StaleReport(WorkflowError):
-    """Someone changed the report since the form was opened; `version` is the one saved now."""
-
-    def __init__(self, message: str, version: int):
-        super().__init__(message)
-        self.version = version
-
-
-def who(user) -> str:
-    if user is None:
-        return _("pengguna lain")
-    return user.get_full_name() or user.get_username()
-
-
-def _stale(rt_code: str, period: datetime.date) -> StaleReport:
-    latest = (
-        MonthlyReport.history.filter(rt_id=rt_code, period=period)
-        .select_related("history_user").order_by("-history_date", "-history_id").first()
-    )
-    if latest is None:
-        return StaleReport(_("Laporan ini sudah berubah sejak Anda membukanya. Muat ulang halaman."), 0)
-    message = _(
-        "Laporan ini sudah diubah oleh %(who)s pada %(when)s (versi %(version)s) setelah Anda membukanya. "
-        "Isian Anda belum disimpan dan masih ada di halaman ini: periksa, lalu simpan lagi bila memang benar."
-    ) % {
-        "who": who(latest.history_user),
-        "when": date_format(timezone.localtime(latest.history_date), "j F Y H:i"),
-        "version": latest.version,
-    }
-    return StaleReport(message, latest.version)
+def _history(rt_code: str, period: datetime.date):
+    return MonthlyReport.history.filter(rt_id=rt_code, period=period)
 
 
 def _claim(rt_code: str, period: datetime.date, version: int) -> MonthlyReport | None:
     """The report, claimed at version + 1; None when `version` is 0 and there is still none."""
-    if version:
-        claimed = MonthlyReport.objects.filter(rt_id=rt_code, period=period, version=version).update(
-            version=version + 1
-        )
-        if claimed:
-            return MonthlyReport.objects.get(rt_id=rt_code, period=period)
-    elif not MonthlyReport.objects.filter(rt_id=rt_code, period=period).exists():
-        return None
-    raise _stale(rt_code, period)
+    rows = MonthlyReport.objects.filter(rt_id=rt_code, period=period)
+    return claim(rows, _history(rt_code, period), version, _("Laporan ini"))
 
 
 def _save(report: MonthlyReport, by, why: str) -> MonthlyReport:
@@ -104,7 +61,7 @@ def _save(report: MonthlyReport, by, why: str) -> MonthlyReport:
     except IntegrityError:
         # Two people opened an empty form; the other one saved first.
         if MonthlyReport.objects.filter(rt_id=report.rt_id, period=report.period).exists():
-            raise _stale(report.rt_id, report.period) from None
+            raise stale(_history(report.rt_id, report.period), _("Laporan ini")) from None
         raise
     return report
 

@@ -5,10 +5,10 @@ import re
 import pytest
 
 from cadres import codes
-from reports.demo.wilayah import DEMO_DESA, DEMO_PASSWORD
 from cadres.models import Cadre, Couple, Institution, Unit, User
 from cadres.models.imp import KIND_LEVELS, POKTAN
 from cadres.periods import add_months, current_period
+from reports.demo.wilayah import DEMO_DESA, DEMO_PASSWORD
 from reports.recap import recap_for
 from tests.test_admin import CHANGELISTS
 from tests.test_seed_demo import USERNAMES

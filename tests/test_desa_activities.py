@@ -8,8 +8,8 @@ import pytest
 from cadres.models import Role, Unit
 from reports.activities import activity_keys, desa_activity_save, desa_activity_sums
 from reports.deadlines import period_close
+from reports.locking import StaleReport, WorkflowError
 from reports.models import DesaActivityReport, PoktanActivity
-from reports.workflow import StaleReport, WorkflowError
 from tests.factories import make_user
 
 DESA = "32.14.01.2001"

@@ -5,8 +5,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from reports.demo.wilayah import DEMO_PASSWORD
 from cadres.models import Cadre, Couple, CoupleStatus, Institution, Unit, User
+from reports.demo.wilayah import DEMO_PASSWORD
 from reports.models import MonthlyReport, PpmTarget
 
 USERNAMES = ["admin", "opd", "pkb", "kader", "kader_rt"]

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 
 from cadres.models import Couple, CoupleStatus, Unit
 from cadres.register import link_statuses
-from reports.models import MonthlyReport, PpmTarget, ReportStatus, balance_error, rt_subtree_q
 from reports.demo.synth import Size, SynthRefused, synth_fingerprint, synth_kabupaten
+from reports.models import MonthlyReport, PpmTarget, ReportStatus, balance_error, rt_subtree_q
 from tests.register_factories import make_couple
 
 SMALL = Size(desa=3, rw_per_desa=2, rt_per_rw=2, couples_per_rt=5, months=3)

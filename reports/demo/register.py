@@ -7,11 +7,11 @@ so the register yields PB, drop-outs and pregnancies. Deterministic, like the re
 import datetime
 import random
 
-from reports.demo.wilayah import demo_units, person_name
 from cadres.indicators import METHODS
 from cadres.models import Couple, CoupleStatus
 from cadres.periods import add_months, current_period
 from cadres.register import link_statuses
+from reports.demo.wilayah import demo_units, person_name
 
 COUPLES_PER_RT = (15, 35)
 HISTORY_MONTHS = 24

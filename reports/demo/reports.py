@@ -10,10 +10,10 @@ import random
 
 from django.utils import timezone
 
-from reports.demo.wilayah import DEMO_DESA, KABUPATEN
 from cadres.indicators import METHODS
 from cadres.periods import add_months, current_period
 from reports.deadlines import deadline
+from reports.demo.wilayah import DEMO_DESA, KABUPATEN
 from reports.models import MonthlyReport, PpmTarget, ReportStatus
 from reports.register_month import rt_counts
 from reports.summary import desa_months_refresh

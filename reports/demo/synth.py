@@ -27,11 +27,11 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
 
 from cadres import codes
-from reports.demo.wilayah import FEMALE_FIRST, FEMALE_LAST, MALE_FIRST, MALE_LAST
 from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, PLACES
 from cadres.models import Couple, CoupleStatus, Unit, User
 from cadres.periods import add_months, month_end
 from cadres.register import link_statuses
+from reports.demo.wilayah import FEMALE_FIRST, FEMALE_LAST, MALE_FIRST, MALE_LAST
 from reports.models import DesaMonthSums, MonthlyReport, PpmTarget, ReportStatus, rt_subtree_q
 from reports.summary import desa_months_refresh
 

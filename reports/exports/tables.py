@@ -10,12 +10,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from cadres import codes
-from cadres.indicators import METHODS, MKJP, PLACES, percent
+from cadres.indicators import METHOD_LABELS, METHODS, MKJP, PLACES, percent
 
-METHOD_LABELS = {
-    "iud": "IUD", "implan": "Implan", "mow": "MOW", "mop": "MOP",
-    "suntik": "Suntik", "pil": "Pil", "kondom": "Kondom",
-}
 PLACE_LABELS = {"pemerintah": _("Pemerintah"), "swasta": _("Swasta")}
 TITLE_WORDS = {"provinsi": "Provinsi", "kabupaten": "Kabupaten", "kecamatan": "Kecamatan", "rw": "RW", "rt": "RT"}
 

@@ -13,9 +13,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from reports.demo.wilayah import DEMO_PASSWORD
 from cadres.models import Unit
 from cadres.periods import current_period, period_label, period_str
+from reports.demo.wilayah import DEMO_PASSWORD
 from reports.models import Campaign, ClosedPeriod, MonthlyReport
 
 YEAR = current_period().year

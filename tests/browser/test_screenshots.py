@@ -14,8 +14,8 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from reports.demo.wilayah import DEMO_PASSWORD
 from cadres.periods import current_period, period_str
+from reports.demo.wilayah import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 DESKTOP = {"width": 1280, "height": 800}
