@@ -17,7 +17,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Su
 from cadres import codes
 from cadres.indicators import DROP_OUT_TO, METHODS
 from cadres.models import CoupleStatus
-from cadres.models.register import PUS_MAX_AGE, PUS_MIN_AGE, StatusKind, birthday_bounds
+from cadres.models.register import PUS_MAX_AGE, PUS_MIN_AGE, StatusKind, pus_on_q
 from cadres.periods import month_end
 from reports.models import rt_subtree_q
 from reports.rollup import Sums, expected_rts
@@ -28,14 +28,7 @@ RT_FIELD = "couple__rt__code"
 def _in_force_at_month_end(code: str, period: datetime.date):
     """The status rows in force at month end of couples who are PUS then, in the subtree."""
     end = month_end(period)
-    born_after, born_by = birthday_bounds(end)
-    return (
-        CoupleStatus.objects.on(end)
-        .filter(rt_subtree_q(code, RT_FIELD))
-        .filter(couple__registered_on__lte=end, couple__wife_birth_date__gt=born_after,
-                couple__wife_birth_date__lte=born_by)
-        .filter(Q(couple__left_on__isnull=True) | Q(couple__left_on__gt=end))
-    )
+    return CoupleStatus.objects.on(end).filter(rt_subtree_q(code, RT_FIELD), pus_on_q(end, "couple__"))
 
 
 def _day_number(field: str):

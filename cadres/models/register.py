@@ -61,6 +61,15 @@ class StatusKind(models.TextChoices):
     DO = status_kinds.DO, _("Drop-out")
 
 
+def pus_on_q(date: datetime.date, couple: str = "") -> models.Q:
+    """Couples (through `couple`, e.g. "couple__" from a status row) on the register on that
+    date whose wife is 15–49 then: what makes a couple a PUS of the month."""
+    born_after, born_by = birthday_bounds(date)
+    return models.Q(**{f"{couple}registered_on__lte": date, f"{couple}wife_birth_date__gt": born_after,
+                       f"{couple}wife_birth_date__lte": born_by}) & (
+        models.Q(**{f"{couple}left_on__isnull": True}) | models.Q(**{f"{couple}left_on__gt": date}))
+
+
 class LeaveReason(models.TextChoices):
     CERAI = "cerai", _("Cerai")
     MENINGGAL = "meninggal", _("Meninggal")
@@ -73,10 +82,7 @@ class CoupleQuerySet(models.QuerySet):
 
     def pus_on(self, date):
         """Couples on the register on that date whose wife is 15–49 then."""
-        born_after, born_by = birthday_bounds(date)
-        return self.filter(
-            registered_on__lte=date, wife_birth_date__gt=born_after, wife_birth_date__lte=born_by
-        ).filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=date))
+        return self.filter(pus_on_q(date))
 
 
 class Couple(models.Model):
