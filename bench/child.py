@@ -35,7 +35,7 @@ def main(kind: str, *args: str) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from cadres.register_export import register_workbook
+    from cadres.register.export import register_workbook
 
     statements = 0
 

@@ -16,8 +16,8 @@ from cadres.models import Couple, CoupleStatus, Role, Unit, User
 from cadres.models.register import birthday_bounds
 from cadres.periods import month_end, period_str
 from reports.models import MonthlyReport
-from reports.recap import recap_for
-from reports.register_month import register_rollup
+from reports.numbers.recap import recap_for
+from reports.numbers.register_month import register_rollup
 
 REPORTS = MonthlyReport._meta.db_table
 FLOOR_SQL = (f"SELECT {', '.join(f'SUM({name})' for name in COUNT_FIELDS)} FROM {REPORTS} "

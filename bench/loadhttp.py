@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 TIMEOUT = 30  # seconds; gunicorn's own timeout is 60
 LOOPBACK = "127.0.0.1"
-STALE_WORDS = ("sudah diubah", "sudah berubah")  # reports.workflow's refusal of an outdated version
+STALE_WORDS = ("sudah diubah", "sudah berubah")  # reports.monthly.workflow's refusal of an outdated version
 
 
 class RequestFailed(Exception):

@@ -39,7 +39,7 @@ from cadres.models import Role, User  # noqa: E402
 from cadres.periods import current_period, period_str  # noqa: E402
 from reports.demo.wilayah import DEMO_DESA, demo_units  # noqa: E402
 from reports.models import MonthlyReport  # noqa: E402
-from reports.summary import desa_months_differences  # noqa: E402
+from reports.numbers.summary import desa_months_differences  # noqa: E402
 
 PREFIX = "lt_"
 PASSWORD = "uji-beban-2026"  # a throwaway cluster's accounts

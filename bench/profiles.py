@@ -68,9 +68,9 @@ def main() -> None:
     django.setup()
     from bench.figures import admin_client, level_codes, page_call
     from cadres.models import Unit
-    from cadres.register_export import register_workbook
+    from cadres.register.export import register_workbook
     from cadres.periods import month_end, parse_period
-    from reports.recap import recap_for
+    from reports.numbers.recap import recap_for
 
     period = parse_period(args.period)
     codes = level_codes(args.kabupaten)

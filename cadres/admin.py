@@ -12,7 +12,7 @@ from cadres import access, codes
 from cadres.admin_autocomplete import AutocompleteAdmin
 from cadres.models import Cadre, Couple, CoupleStatus, ExportLog, Institution, Unit, User
 from cadres.models.wilayah import LEVEL_LABELS
-from cadres.register import couple_update
+from cadres.register.rules import couple_update
 
 
 class LevelFilter(admin.SimpleListFilter):

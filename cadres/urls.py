@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadres import export_views, register_views
+from cadres.register import export_views, views as register_views
 
 urlpatterns = [
     path("register/<code:code>/", register_views.register, name="register"),

@@ -8,7 +8,7 @@ from cadres import views as cadres_views
 from cadres.converters import UnitCodeConverter
 from cadres.periods import PeriodConverter
 from kampungkb import views
-from reports import home_views
+from reports.monthly import home_views
 
 register_converter(UnitCodeConverter, "code")
 register_converter(PeriodConverter, "period")
@@ -38,9 +38,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("cadres.urls")),
-    path("", include("reports.urls")),
-    path("", include("reports.workflow_urls")),
-    path("", include("reports.target_urls")),
+    path("", include("reports.numbers.urls")),
+    path("", include("reports.monthly.urls")),
+    path("", include("reports.targets.urls")),
 ]
 
 admin.site.site_header = "Kampung KB — Admin"

@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cadres.indicators import NON_USERS, PA_FIELDS, PB_FIELDS
 from reports.models import Campaign, ClosedPeriod, DesaActivityReport, MonthlyReport, PoktanActivity, PpmTarget
-from reports.summary import desa_months_refresh
+from reports.numbers.summary import desa_months_refresh
 
 
 @admin.register(MonthlyReport)

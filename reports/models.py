@@ -6,7 +6,7 @@ The count fields carry the names of `cadres.indicators.COUNT_FIELDS`, which are 
 names of the import file, so that a row maps onto a report field for field.
 Every report that is sent or verified balances (a CHECK); a draft (or a returned report being
 fixed) may be saved unbalanced, as work in progress, but never with a blank count. Status changes
-go through `reports.workflow`.
+go through `reports.monthly.workflow`.
 """
 
 from django.conf import settings
@@ -210,7 +210,7 @@ class MonthlyReport(ReportCounts):
 class DesaMonthSums(ReportCounts):
     """The counted (submitted or verified) reports of one desa and month, summed: what recaps
     and trends above desa read instead of every RT's report (a desa has ~20 RTs). Written only by
-    `reports.summary`, in the transaction of every write of a report, so it never disagrees with
+    `reports.numbers.summary`, in the transaction of every write of a report, so it never disagrees with
     the reports. A desa with a counted report in a year has a row for each month of that year
     (zeros and `received` 0 in a month without one), carrying its PB since January."""
 
@@ -277,7 +277,7 @@ class PpmTarget(MethodTargets):
 
 class Campaign(MethodTargets):
     """A drive of the OPD (e.g. a month for new implant and IUD users): a target of PB per method
-    for a unit between two dates, both included. Its progress is in `reports.campaigns`."""
+    for a unit between two dates, both included. Its progress is in `reports.targets.campaigns`."""
 
     unit = models.ForeignKey(
         "cadres.Unit", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="campaigns"
@@ -354,7 +354,7 @@ POKTAN_FIELDS = ("families_targeted", "members", "members_pus", "members_pus_kb"
 
 class DesaActivityReport(models.Model):
     """The desa part of the PPKBD's monthly report: meetings, KIE sessions, and one row per poktan
-    (`PoktanActivity`, always all five, written together by `reports.activities`)."""
+    (`PoktanActivity`, always all five, written together by `reports.monthly.activities`)."""
 
     desa = models.ForeignKey(
         "cadres.Unit", verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="activity_reports"

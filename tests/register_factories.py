@@ -2,7 +2,7 @@
 
 import datetime
 
-from cadres.register import couple_add, couple_status_set
+from cadres.register.rules import couple_add, couple_status_set
 
 
 def make_couple(rt_code, status="pil", place="pemerintah", since=datetime.date(2020, 1, 15),
@@ -28,7 +28,7 @@ def bulk_couples(rt_code, histories, born=datetime.date(1990, 5, 1), registered=
     The derived columns (kind, is_pb, until) are set by the register's own rule, `link_statuses`.
     """
     from cadres.models import Couple, CoupleStatus
-    from cadres.register import link_statuses
+    from cadres.register.rules import link_statuses
 
     couples = Couple.objects.bulk_create([
         Couple(rt_id=rt_code, wife_name=f"Istri {i}", husband_name=f"Suami {i}", wife_birth_date=born,

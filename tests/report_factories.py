@@ -7,7 +7,7 @@ from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS
 from cadres.models import Unit
 from cadres.periods import parse_period
 from reports.models import MonthlyReport, PpmTarget, ReportStatus
-from reports.summary import desa_months_refresh
+from reports.numbers.summary import desa_months_refresh
 from tests.factories import make_unit
 
 # Where make_report puts what PUS has beyond the given counts: non-users that are not unmet need.

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from cadres import access
 from cadres.models import Unit
-from reports.campaigns import campaign_create
-from reports.deadlines import period_close
-from reports.targets import targets_save
+from reports.monthly.deadlines import period_close
+from reports.targets.campaigns import campaign_create
+from reports.targets.ppm import targets_save
 from tests.register_factories import make_couple
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cadres.models import Unit
-from reports.recap import recap_for, to_jsonable
+from reports.numbers.recap import recap_for, to_jsonable
 from tests.register_factories import bulk_couples
 from tests.report_factories import make_report
 

@@ -1,10 +1,10 @@
-"""cadres.bulk_insert: the imports' fast INSERTs, on both databases."""
+"""cadres.imports.bulk_insert: the imports' fast INSERTs, on both databases."""
 
 import datetime
 
 import pytest
 
-from cadres import bulk_insert
+from cadres.imports import bulk_insert
 from cadres.indicators import COUNT_FIELDS
 from cadres.models import Couple
 from reports.models import MonthlyReport

@@ -9,8 +9,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from reports.campaigns import active_campaigns, campaign_create, progress
 from reports.models import Campaign, ReportStatus
+from reports.targets.campaigns import active_campaigns, campaign_create, progress
 from tests.factories import system_admin
 from tests.register_factories import bulk_couples
 from tests.report_factories import make_report

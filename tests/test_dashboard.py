@@ -10,8 +10,8 @@ import pytest
 
 from cadres.models import Role, Unit
 from cadres.periods import period_str
-from reports.dashboard import missing_reports, trend_for
 from reports.models import ReportStatus
+from reports.numbers.dashboard import missing_reports, trend_for
 from tests.factories import make_unit, make_user
 from tests.report_factories import bulk_reports, bulk_rts, make_report
 from tests.test_recap import DESA, karangan_putih  # noqa: F401 (a fixture)

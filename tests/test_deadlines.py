@@ -1,4 +1,4 @@
-"""reports.deadlines: on time = first sent by day 3 of the next month in Jakarta; the OPD closes months."""
+"""reports.monthly.deadlines: on time = first sent by day 3 of the next month in Jakarta; the OPD closes months."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cadres.models import Unit
-from reports.closing import closing_summary
-from reports.deadlines import deadline, is_on_time, kabupaten_code, on_time_counts
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus
+from reports.monthly.closing import closing_summary
+from reports.monthly.deadlines import deadline, is_on_time, kabupaten_code, on_time_counts
 from tests.report_factories import make_report
 
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -9,7 +9,7 @@ from cadres.models import Cadre, Couple, Institution, Unit, User
 from cadres.models.imp import KIND_LEVELS, POKTAN
 from cadres.periods import add_months, current_period
 from reports.demo.wilayah import DEMO_DESA, DEMO_PASSWORD
-from reports.recap import recap_for
+from reports.numbers.recap import recap_for
 from tests.test_admin import CHANGELISTS
 from tests.test_seed_demo import USERNAMES
 

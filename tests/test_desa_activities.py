@@ -6,10 +6,10 @@ import datetime
 import pytest
 
 from cadres.models import Role, Unit
-from reports.activities import activity_keys, desa_activity_save, desa_activity_sums
-from reports.deadlines import period_close
-from reports.locking import StaleReport, WorkflowError
 from reports.models import DesaActivityReport, PoktanActivity
+from reports.monthly.activities import activity_keys, desa_activity_save, desa_activity_sums
+from reports.monthly.deadlines import period_close
+from reports.monthly.locking import StaleReport, WorkflowError
 from tests.factories import make_user
 
 DESA = "32.14.01.2001"

@@ -16,10 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cadres.models import Unit
-from reports import rollup, summary
 from reports.models import DesaMonthSums, MonthlyReport, ReportStatus
-from reports.recap import recap_for
-from reports.workflow import (
+from reports.numbers import rollup, summary
+from reports.numbers.recap import recap_for
+from reports.monthly.workflow import (
     report_reopen,
     report_return,
     report_save_draft,

@@ -8,8 +8,8 @@ from django.contrib.messages import get_messages
 from hypothesis import example, given
 from hypothesis import strategies as st
 from cadres.indicators import COUNT_FIELDS
-from reports.exports.tables import SORT_KEYS
 from reports.models import ClosedPeriod, MonthlyReport, ReportStatus
+from reports.numbers.exports.tables import SORT_KEYS
 from tests import fuzz_stats
 from tests.factories import PASSWORD
 from tests.report_factories import make_report

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from cadres.periods import add_months, current_period, period_str
-from reports.home import task_period
 from reports.models import MonthlyReport, ReportStatus
-from reports.workflow import report_return
+from reports.monthly.home import task_period
+from reports.monthly.workflow import report_return
 from tests.factories import make_unit, make_user
 from tests.report_factories import bulk_rts, make_report
 

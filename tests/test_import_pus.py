@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from cadres.models import Couple, CoupleStatus
-from cadres.register_queries import couple_history
+from cadres.register.queries import couple_history
 from tests.factories import make_unit
 from tests.test_import_wilayah import WRITERS, write_csv, write_xlsx
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from cadres.indicators import COUNT_FIELDS, LATER_FIELDS
 from cadres.models import Unit
 from reports.models import MonthlyReport, ReportStatus
-from reports.recap import recap_for
+from reports.numbers.recap import recap_for
 from tests.report_factories import balanced_counts, make_report
 from tests.test_import_wilayah import PROJECT_ROOT, WRITERS, write_csv, write_xlsx
 
@@ -211,7 +211,7 @@ def test_the_real_command_prints_one_line_on_stderr_and_exits_1_for_garbage(tmp_
 
 
 def test_a_month_the_opd_closed_is_not_replaced(tree, tmp_path, personas):
-    from reports.deadlines import on_time_counts, period_close
+    from reports.monthly.deadlines import on_time_counts, period_close
 
     make_report(RT1, "2020-11", pus=9, pil_swasta=9)
     period_close(kabupaten="32.14", period=NOV, by=personas["opd"].user)

@@ -9,7 +9,7 @@ from cadres.indicators import METHODS
 from cadres.models import Unit
 from cadres.periods import parse_period
 from reports.models import PpmTarget
-from reports.recap import recap_for
+from reports.numbers.recap import recap_for
 from tests.report_factories import make_report, make_target
 from tests.test_import_wilayah import WRITERS, write_csv
 

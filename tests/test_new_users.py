@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from cadres.indicators import METHODS
 from cadres.models import Unit
-from reports.recap import recap_for, to_jsonable
-from reports.register_month import rt_counts
-from reports.workflow import report_submit
+from reports.monthly.workflow import report_submit
+from reports.numbers.recap import recap_for, to_jsonable
+from reports.numbers.register_month import rt_counts
 from tests.register_factories import bulk_couples, set_status, make_couple
 from tests.report_factories import make_target
 

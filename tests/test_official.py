@@ -1,7 +1,7 @@
 import pytest
 
+from cadres.imports.official import load_official_wilayah
 from cadres.models import Unit
-from cadres.official import load_official_wilayah
 
 
 def test_it_loads_purwakarta_with_official_names(db):

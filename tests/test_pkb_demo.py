@@ -5,8 +5,8 @@ import pytest
 from cadres.models import User
 
 from cadres.periods import current_period, period_str
-from reports.deadlines import on_time_counts
 from reports.models import MonthlyReport
+from reports.monthly.deadlines import on_time_counts
 
 pytestmark = pytest.mark.django_db
 

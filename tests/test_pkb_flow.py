@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from cadres.models import Unit
 from cadres.periods import add_months
 from reports.models import MonthlyReport, ReportStatus
-from reports.queue import next_waiting
-from reports.workflow import flagged_rts, report_verify_all
+from reports.monthly.queue import next_waiting
+from reports.monthly.workflow import flagged_rts, report_verify_all
 from tests.factories import make_unit
 from tests.report_factories import balanced_counts, make_report
 
@@ -126,7 +126,7 @@ def test_verify_all_finds_the_flags_in_constant_queries(tree, personas, django_a
 
 
 def test_whoever_sent_a_report_does_not_verify_it(tree, personas):
-    from reports.workflow import WorkflowError, report_submit, report_verify
+    from reports.monthly.workflow import WorkflowError, report_submit, report_verify
 
     pkb = personas["pkb"].user
     report = report_submit(rt=Unit.objects.get(code=RT1), period=NOV, counts=balanced_counts(pus=2, ias=2),

@@ -8,9 +8,9 @@ import pytest
 from cadres.models import Role, Unit
 from reports.demo.synth import Size, synth_kabupaten
 from reports.models import MonthlyReport, ReportStatus
-from reports.recap import recap_for
-from reports.register_month import register_rollup, rt_counts
-from reports.summary import desa_months_refresh
+from reports.numbers.recap import recap_for
+from reports.numbers.register_month import register_rollup, rt_counts
+from reports.numbers.summary import desa_months_refresh
 from tests.factories import make_user
 
 PERIOD = datetime.date(2026, 10, 1)

@@ -8,7 +8,7 @@ import pytest
 
 from cadres.indicators import COUNT_FIELDS, percent
 from reports.models import ReportStatus
-from reports.recap import recap_for, to_jsonable
+from reports.numbers.recap import recap_for, to_jsonable
 from tests.factories import make_unit
 from tests.report_factories import bulk_reports, bulk_rts, make_report, make_target
 
@@ -264,8 +264,8 @@ def test_the_counts_are_plain_integers(karangan_putih):
 
 
 def test_another_source_plugs_in_as_a_rollup_function(karangan_putih, monkeypatch):
-    from reports import recap as recap_module
-    from reports.rollup import Sums
+    from reports.numbers import recap as recap_module
+    from reports.numbers.rollup import Sums
 
     def one_couple_per_rt(code, period):
         return Sums(counts={"pus": 1, "pil_swasta": 1}, received=1, expected=1), {}

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from cadres.models import Unit
 from cadres.periods import parse_period
-from reports.recap import recap_for, to_jsonable
+from reports.numbers.recap import recap_for, to_jsonable
 from tests.report_factories import make_report, make_target
 
 ROOT = Path(__file__).resolve().parent.parent

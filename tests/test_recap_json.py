@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cadres.models import Unit
-from reports.recap import recap_for, to_jsonable
+from reports.numbers.recap import recap_for, to_jsonable
 from tests.report_factories import make_report
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from cadres.models import Role, Unit
-from reports.exports.pdf import recap_pdf
+from reports.numbers.exports.pdf import recap_pdf
 from tests.factories import make_unit, make_user
 from tests.test_recap import DESA, karangan_putih  # noqa: F401 (a fixture)
 

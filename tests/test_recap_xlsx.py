@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from cadres.indicators import COUNT_FIELDS
 from cadres.models import Role, Unit
-from reports.exports.xlsx import PERCENT, recap_xlsx
 from reports.models import ReportStatus
+from reports.numbers.exports.xlsx import PERCENT, recap_xlsx
 from tests.factories import make_unit, make_user
 from tests.report_factories import bulk_reports, bulk_rts, make_report
 from tests.test_recap import BIG_RT, DESA, karangan_putih  # noqa: F401 (a fixture)

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cadres.forms import estimated_birth_date
 from cadres.models import Couple
+from cadres.register.forms import estimated_birth_date
 from tests.register_factories import make_couple
 
 RT = "32.14.01.2001.001.001"

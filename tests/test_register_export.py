@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from cadres import register_export
 from cadres.models import ExportLog
-from cadres.register_export import register_workbook
+from cadres.register import export as register_export
+from cadres.register.export import register_workbook
 from tests.register_factories import make_couple, set_status
 
 RT = "32.14.01.2001.001.001"

@@ -3,8 +3,8 @@
 import datetime
 
 from cadres.models import Unit
-from reports.recap import recap_for, to_jsonable
-from reports.register_month import register_rollup, rt_counts
+from reports.numbers.recap import recap_for, to_jsonable
+from reports.numbers.register_month import register_rollup, rt_counts
 from tests.factories import make_unit
 from tests.register_factories import bulk_couples, make_couple, set_status
 

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cadres.forms import estimated_birth_date
 from cadres.models import Couple
 from cadres.periods import current_period
-from cadres.register_queries import reporting_month, years_before
+from cadres.register.forms import estimated_birth_date
+from cadres.register.queries import reporting_month, years_before
 from tests.factories import make_unit
 from tests.register_factories import make_couple
 

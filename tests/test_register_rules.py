@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cadres.models import Couple, CoupleStatus
-from cadres.register import couple_update, risk_flags, status_on
+from cadres.register.rules import couple_update, risk_flags, status_on
 from tests.register_factories import make_couple, set_status
 
 RT = "32.14.01.2001.001.001"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cadres.models import Couple
-from cadres.register_queries import years_before
+from cadres.register.queries import years_before
 from tests.register_factories import make_couple
 
 RT = "32.14.01.2001.001.001"

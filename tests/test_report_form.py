@@ -7,9 +7,9 @@ import pytest
 
 from cadres.indicators import COUNT_FIELDS, METHODS
 from cadres.models import Unit
-from reports.deadlines import period_close
 from reports.models import MonthlyReport, ReportStatus
-from reports.workflow import report_return, report_submit
+from reports.monthly.deadlines import period_close
+from reports.monthly.workflow import report_return, report_submit
 from tests.register_factories import make_couple, set_status
 from tests.report_factories import balanced_counts, make_report
 from tests.report_form_data import blank, report_post

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS
-from reports.activities import activity_keys
 from reports.models import WORK_IN_PROGRESS, DesaActivityReport, MonthlyReport, ReportStatus
+from reports.monthly.activities import activity_keys
 from tests import fuzz_stats
 from tests.report_factories import make_report
 

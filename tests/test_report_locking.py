@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cadres.models import Unit
-from reports import workflow
-from reports.locking import StaleReport
 from reports.models import MonthlyReport, ReportStatus
-from reports.workflow import report_return, report_save_draft, report_verify
+from reports.monthly import workflow
+from reports.monthly.locking import StaleReport
+from reports.monthly.workflow import report_return, report_save_draft, report_verify
 from tests.report_factories import balanced_counts, make_report
 from tests.report_form_data import report_post
 

@@ -1,4 +1,4 @@
-"""reports.workflow.report_send: the saved draft is sent as it stands, after the confirmation page."""
+"""reports.monthly.workflow.report_send: the saved draft is sent as it stands, after the confirmation page."""
 
 import datetime
 
@@ -6,8 +6,8 @@ import pytest
 
 from cadres.models import Unit
 from reports.models import MonthlyReport
-from reports.recap import recap_for
-from reports.workflow import WorkflowError, report_save_draft, report_send, send_problems
+from reports.monthly.workflow import WorkflowError, report_save_draft, report_send, send_problems
+from reports.numbers.recap import recap_for
 from tests.report_factories import balanced_counts
 
 RT = "32.14.01.2001.001.001"

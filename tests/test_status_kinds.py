@@ -2,7 +2,7 @@
 
 import pytest
 
-from cadres.status_kinds import CONTINUING, DO, GC, NONE, PB, PB_PASCA, row_kinds
+from cadres.register.kinds import CONTINUING, DO, GC, NONE, PB, PB_PASCA, row_kinds
 
 
 def test_a_couple_written_in_while_using_a_method_is_a_continuing_user():

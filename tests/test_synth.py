@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cadres.models import Couple, CoupleStatus, Unit
-from cadres.register import link_statuses
+from cadres.register.rules import link_statuses
 from reports.demo.synth import Size, SynthRefused, synth_fingerprint, synth_kabupaten
 from reports.models import MonthlyReport, PpmTarget, ReportStatus, balance_error, rt_subtree_q
 from tests.register_factories import make_couple

@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from cadres import tabular
+from cadres.imports import tabular
 
 COLUMNS = {"kode": tabular.unit_code(), "jumlah": tabular.count, "catatan": tabular.optional(tabular.text(10))}
 

@@ -7,7 +7,7 @@ import pytest
 
 from cadres.indicators import METHODS
 from reports.models import PpmTarget
-from reports.recap import recap_for
+from reports.numbers.recap import recap_for
 from tests.report_factories import make_report, make_target
 
 URL = "/target/32.14/2024/"

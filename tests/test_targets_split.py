@@ -3,7 +3,7 @@
 import pytest
 
 from cadres.indicators import METHODS
-from reports.targets import split_largest_remainder, split_targets
+from reports.targets.ppm import split_largest_remainder, split_targets
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cadres.models import Couple, Unit
 from cadres.periods import current_period, period_str
-from reports.campaigns import campaign_create
 from reports.models import Campaign
+from reports.targets.campaigns import campaign_create
 from tests import fuzz_stats
 from tests.conftest import RT_CODES
 from tests.factories import system_admin

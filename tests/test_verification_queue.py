@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from reports.models import MonthlyReport, ReportStatus
-from reports.queue import flags_for
+from reports.monthly.queue import flags_for
 from tests.factories import make_unit
 from tests.report_factories import make_report
 
@@ -178,7 +178,7 @@ def test_the_report_page_shows_the_pkb_what_to_check(pkb, month):
 
 
 def test_a_return_after_someone_else_verified_says_who_changed_it(pkb, month, personas):
-    from reports.workflow import report_verify
+    from reports.monthly.workflow import report_verify
 
     report_verify(report=MonthlyReport.objects.get(rt_id=RT1), by=personas["admin"].user)  # while the page was open
 

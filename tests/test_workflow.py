@@ -1,4 +1,4 @@
-"""reports.workflow: the monthly report's status changes, who may make them, and what they record."""
+"""reports.monthly.workflow: the monthly report's status changes, who may make them, and what they record."""
 
 import datetime
 
@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from cadres.models import Role, Unit
 from cadres.periods import add_months, current_period
-from reports.deadlines import period_close
 from reports.models import MonthlyReport, ReportStatus
-from reports.recap import recap_for
-from reports.workflow import (
+from reports.monthly.deadlines import period_close
+from reports.numbers.recap import recap_for
+from reports.monthly.workflow import (
     WorkflowError, report_reopen, report_return, report_save_draft, report_submit, report_verify,
     report_verify_all,
 )

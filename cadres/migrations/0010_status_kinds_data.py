@@ -1,4 +1,4 @@
-"""Counts every status row already on the register by the new rule (`cadres.status_kinds`):
+"""Counts every status row already on the register by the new rule (`cadres.register.kinds`):
 PB, PB pasca, ganti cara, drop-out or nothing, kept in `kind` and `is_pb`.
 
 What it cannot know, and assumes:
@@ -19,7 +19,7 @@ from itertools import groupby
 
 from django.db import migrations
 
-from cadres.status_kinds import CONTINUING, PB_KINDS, row_kinds
+from cadres.register.kinds import CONTINUING, PB_KINDS, row_kinds
 
 BATCH = 2000
 

@@ -9,9 +9,9 @@ from lokal.nik import is_valid_nik
 from lokal.samaran import partial_mask
 from simple_history.models import HistoricalRecords
 
-from cadres import status_kinds
 from cadres.indicators import METHODS, NON_USERS, PLACES
 from cadres.models.wilayah import subtree_q
+from cadres.register import kinds as status_kinds
 
 PUS_MIN_AGE, PUS_MAX_AGE = 15, 49
 
@@ -53,7 +53,7 @@ class FirstUse(models.TextChoices):
 
 
 class StatusKind(models.TextChoices):
-    """What a status row counts as (`cadres.status_kinds`); blank: nothing to count."""
+    """What a status row counts as (`cadres.register.kinds`); blank: nothing to count."""
 
     PB = status_kinds.PB, _("PB")
     PB_PASCA = status_kinds.PB_PASCA, _("PB pasca")
@@ -156,7 +156,7 @@ class CoupleStatus(models.Model):
     since = models.DateField(_("sejak"))
     status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES)
     place = models.CharField(_("tempat pelayanan"), max_length=10, choices=PLACE_CHOICES, blank=True)
-    # What the row counts as (PB, PB pasca, ganti cara, drop-out or nothing: `cadres.status_kinds`)
+    # What the row counts as (PB, PB pasca, ganti cara, drop-out or nothing: `cadres.register.kinds`)
     # and whether it is a PB (either kind). Kept on the row by `link_statuses`, so the month's
     # PB, GC and drop-outs are plain counts.
     kind = models.CharField(_("jenis"), max_length=8, choices=StatusKind.choices, blank=True, default="",

@@ -10,7 +10,7 @@ import random
 from cadres.indicators import METHODS
 from cadres.models import Couple, CoupleStatus
 from cadres.periods import add_months, current_period
-from cadres.register import link_statuses
+from cadres.register.rules import link_statuses
 from reports.demo.wilayah import demo_units, person_name
 
 COUPLES_PER_RT = (15, 35)

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from cadres.indicators import METHODS
 from cadres.periods import add_months, current_period
-from reports.deadlines import deadline
 from reports.demo.wilayah import DEMO_DESA, KABUPATEN
 from reports.models import MonthlyReport, PpmTarget, ReportStatus
-from reports.register_month import rt_counts
-from reports.summary import desa_months_refresh
+from reports.monthly.deadlines import deadline
+from reports.numbers.register_month import rt_counts
+from reports.numbers.summary import desa_months_refresh
 
 REPORTED_MONTHS = 12
 CURRENT_MONTH_STATUS = {ReportStatus.SUBMITTED: 60, ReportStatus.DRAFT: 15, None: 25}

@@ -30,10 +30,10 @@ from cadres import codes
 from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, PLACES
 from cadres.models import Couple, CoupleStatus, Unit, User
 from cadres.periods import add_months, month_end
-from cadres.register import link_statuses
+from cadres.register.rules import link_statuses
 from reports.demo.wilayah import FEMALE_FIRST, FEMALE_LAST, MALE_FIRST, MALE_LAST
 from reports.models import DesaMonthSums, MonthlyReport, PpmTarget, ReportStatus, rt_subtree_q
-from reports.summary import desa_months_refresh
+from reports.numbers.summary import desa_months_refresh
 
 DEFAULT_KABUPATEN = "32.99"
 # The last month with reports; fixed, not "last month", so that a run is the same any day.

@@ -20,9 +20,9 @@ from django.db.models import Q
 
 from cadres import codes
 from cadres.accounts import account_save
+from cadres.imports.official import load_official_wilayah
 from cadres.models import Cadre, Institution, Role, Unit, User
 from cadres.models.imp import POKTAN, InstitutionKind, Position
-from cadres.official import load_official_wilayah
 
 DEMO_PASSWORD = "demo12345"
 KABUPATEN = "32.14"

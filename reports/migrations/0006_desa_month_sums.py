@@ -19,7 +19,7 @@ DESA_LENGTH = 13
 
 
 def fill(apps, schema_editor):
-    """The sums of the reports already there, as reports.summary writes them: twelve rows per
+    """The sums of the reports already there, as reports.numbers.summary writes them: twelve rows per
     desa and year with a counted report, each with its PB since January."""
     MonthlyReport = apps.get_model("reports", "MonthlyReport")
     DesaMonthSums = apps.get_model("reports", "DesaMonthSums")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from cadres.models import Unit
 from cadres.periods import current_period, period_str
 from reports.models import MonthlyReport, ReportStatus
-from reports.workflow import report_return, report_save_draft, report_submit
+from reports.monthly.workflow import report_return, report_save_draft, report_submit
 from tests.register_factories import make_couple
 from tests.report_factories import balanced_counts, make_report
 

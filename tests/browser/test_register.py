@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from cadres.models import Couple
-from cadres.register_queries import years_before
+from cadres.register.queries import years_before
 from tests.register_factories import make_couple
 
 RT = "32.14.01.2001.001.001"

@@ -6,9 +6,9 @@ import datetime
 
 from django.utils import timezone
 
-from cadres.forms import estimated_birth_date
 from cadres.models import Couple
-from cadres.register_queries import years_before
+from cadres.register.forms import estimated_birth_date
+from cadres.register.queries import years_before
 from tests.factories import make_unit
 from tests.register_factories import make_couple
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cadres.models import Unit
 from reports.models import MonthlyReport, ReportStatus
-from reports.workflow import report_save_draft
+from reports.monthly.workflow import report_save_draft
 from tests.register_factories import make_couple
 from tests.report_factories import balanced_counts
 

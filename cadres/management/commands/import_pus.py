@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from cadres.imports import ImportCommand
-from cadres.pus_import import pus_import
+from cadres.imports.command import ImportCommand
+from cadres.register.importer import pus_import
 
 
 class Command(ImportCommand):

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from cadres.imports import ImportCommand
+from cadres.imports.command import ImportCommand
+from cadres.imports.official import load_official_wilayah
+from cadres.imports.wilayah import wilayah_import
 from cadres.models import Unit
-from cadres.official import load_official_wilayah
-from cadres.wilayah_import import wilayah_import
 
 
 class Command(ImportCommand):

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from cadres.imports import ImportCommand
-from reports.report_import import reports_import
+from cadres.imports.command import ImportCommand
+from reports.monthly.importer import reports_import
 
 
 class Command(ImportCommand):

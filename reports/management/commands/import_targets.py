@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from cadres.imports import ImportCommand
-from reports.target_import import targets_import
+from cadres.imports.command import ImportCommand
+from reports.targets.importer import targets_import
 
 
 class Command(ImportCommand):

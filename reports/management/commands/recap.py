@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand
 from cadres import codes
 from cadres.models import Unit
 from cadres.periods import parse_period
-from reports.exports.pdf import recap_pdf
-from reports.exports.xlsx import write_recap_xlsx
-from reports.recap import SOURCES, recap_for, to_jsonable
+from reports.numbers.exports.pdf import recap_pdf
+from reports.numbers.exports.xlsx import write_recap_xlsx
+from reports.numbers.recap import SOURCES, recap_for, to_jsonable
 
 FORMATS = ("json", "xlsx", "pdf")
 KNOWN_SOURCES = ("reports", "register")

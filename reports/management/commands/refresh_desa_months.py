@@ -11,7 +11,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from reports.summary import desa_months_differences, desa_months_rebuild
+from reports.numbers.summary import desa_months_differences, desa_months_rebuild
 
 
 class Command(BaseCommand):

@@ -1,0 +1,160 @@
+"""The roll-up SQL: a unit's summed counts for a month and its children's, in a constant number
+of queries whatever the size of the subtree.
+
+The rows are per-unit, per-month counts with the report's field names (`indicators.COUNT_FIELDS`
+and `period`): the counted monthly reports of RTs, or above desa their per-desa sums
+(`DesaMonthSums`, kept current by `reports.numbers.summary`), the same numbers from a twentieth of the
+rows. Because a unit code is the tree path, the subtree is a range of codes and a child's code
+is the first characters of a row's: no join, no recursion.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from cadres import codes
+from cadres.indicators import COUNT_FIELDS, DROP_OUT_TO, METHODS
+from cadres.models import Unit, subtree_q
+from reports.models import DesaMonthSums, MonthlyReport, PpmTarget
+
+YTD_FIELDS = tuple(f"pb_ytd_{method}" for method in METHODS)
+
+
+@dataclass
+class Sums:
+    """What a unit's recap is computed from: the month's counts, PB since January, coverage; and,
+    from the register only, the month's drop-outs by the status they went to (no report has them)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_FIELDS, 0))
+    pb_ytd: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METHODS, 0))
+    received: int = 0
+    expected: int = 0
+    drop_outs: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DROP_OUT_TO, 0))
+
+    def add(self, other: "Sums") -> None:
+        self.received += other.received
+        for name in COUNT_FIELDS:
+            self.counts[name] += other.counts[name]
+        for method in METHODS:
+            self.pb_ytd[method] += other.pb_ytd[method]
+        for status in DROP_OUT_TO:
+            self.drop_outs[status] += other.drop_outs[status]
+
+
+def _sums(names) -> dict[str, Sum]:
+    return {name: Sum(name) for name in names}
+
+
+class ReportRows:
+    """The counted (submitted and verified) reports: one row per RT and month."""
+
+    def in_subtree(self, code: str) -> QuerySet:
+        return MonthlyReport.objects.counted().filter(subtree_q(code, "rt__code"))
+
+    def per_child(self, code: str, period: datetime.date, length: int) -> dict[str, Sums]:
+        """One grouped query per child code (its first `length` characters) and month, January
+        to the period: the period's counts, and PB summed over the months."""
+        grouped = (
+            self.in_subtree(code).filter(period__in=months_of_year_to(period))
+            .values("period", child=Substr("rt_id", 1, length))
+            .annotate(received=Count("pk"), **_sums(COUNT_FIELDS))
+            .order_by()
+        )
+        per_child: dict[str, Sums] = {}
+        for values in grouped:
+            sums = per_child.setdefault(values["child"], Sums())
+            if values["period"] == period:
+                sums.received = values["received"]
+                sums.counts = {name: values[name] for name in COUNT_FIELDS}
+            for method in METHODS:
+                sums.pb_ytd[method] += values[f"pb_{method}"]
+        return per_child
+
+    def per_month(self, code: str, months: list[datetime.date]) -> QuerySet:
+        """The subtree's counts and reports received per month (one grouped query)."""
+        return (self.in_subtree(code).filter(period__in=months).values("period")
+                .annotate(received=Count("pk"), **_sums(COUNT_FIELDS)).order_by("period"))
+
+
+class DesaMonthRows:
+    """Above desa: the per-desa monthly sums of the counted reports (`reports.numbers.summary`), the
+    same numbers from one row per desa and month, each with its PB since January."""
+
+    def in_subtree(self, code: str) -> QuerySet:
+        return DesaMonthSums.objects.filter(subtree_q(code, "desa__code"))
+
+    def per_child(self, code: str, period: datetime.date, length: int) -> dict[str, Sums]:
+        """One grouped query over the period's rows only."""
+        grouped = (
+            self.in_subtree(code).filter(period=period)
+            .values(child=Substr("desa_id", 1, length))
+            .annotate(received=Sum("received"), **_sums(COUNT_FIELDS), **_sums(YTD_FIELDS))
+            .order_by()
+        )
+        return {
+            values["child"]: Sums(counts={name: values[name] for name in COUNT_FIELDS}, received=values["received"],
+                                  pb_ytd={method: values[f"pb_ytd_{method}"] for method in METHODS})
+            for values in grouped
+        }
+
+    def per_month(self, code: str, months: list[datetime.date]) -> QuerySet:
+        # A desa's month without a counted report is a row of zeros: left out, as if absent.
+        return (self.in_subtree(code).filter(period__in=months, received__gt=0).values("period")
+                .annotate(received=Sum("received"), **_sums(COUNT_FIELDS)).order_by("period"))
+
+
+def counted_reports(code: str) -> ReportRows | DesaMonthRows:
+    """Where the unit's counted reports are summed from: above desa, the per-desa sums."""
+    if codes.LEVELS.index(codes.level_of(code)) < codes.LEVELS.index("desa"):
+        return DesaMonthRows()
+    return ReportRows()
+
+
+def months_of_year_to(period: datetime.date) -> list[datetime.date]:
+    """January to the period. As a list: `period IN (...)` lets the (period, unit) indexes seek
+    each month's subtree, where a range of periods makes SQLite read every unit's rows."""
+    return [datetime.date(period.year, month, 1) for month in range(1, period.month + 1)]
+
+
+def rollup(rows: ReportRows | DesaMonthRows, code: str, period: datetime.date) -> tuple[Sums, dict[str, Sums]]:
+    """The unit's sums and its children's (by code), with `expected` filled in: one grouped
+    query and the RTs expected (one query for an RT). The unit's total is the sum of its
+    children's: every row below it lies below exactly one child. A child that has RTs but no
+    rows gets empty sums."""
+    expected, expected_per_child = expected_rts(code)
+    is_rt = codes.level_of(code) == "rt"
+    per_child = rows.per_child(code, period, len(code) if is_rt else _child_length(code))
+    total = Sums(expected=expected)
+    for sums in per_child.values():
+        total.add(sums)
+    if is_rt:
+        return total, {}
+    for child, rts in expected_per_child.items():
+        per_child.setdefault(child, Sums()).expected = rts
+    return total, per_child
+
+
+def expected_rts(code: str) -> tuple[int, dict[str, int]]:
+    """RTs in the unit's subtree, in all and per direct child code (one grouped query)."""
+    if codes.level_of(code) == "rt":
+        return 1, {}
+    grouped = (
+        Unit.objects.subtree(code).at_level("rt")
+        .values(child=Substr("code", 1, _child_length(code)))
+        .annotate(rts=Count("code"))
+        .order_by()
+    )
+    per_child = {values["child"]: values["rts"] for values in grouped}
+    return sum(per_child.values()), per_child
+
+
+def targets_in_subtree(code: str, year: int) -> dict[str, dict[str, int]]:
+    """The PPM target rows of the year for the unit and every unit below it (one query)."""
+    rows = PpmTarget.objects.filter(subtree_q(code, "unit__code"), year=year).order_by()
+    return {values["unit_id"]: {m: values[m] for m in METHODS} for values in rows.values("unit_id", *METHODS)}
+
+
+def _child_length(code: str) -> int:
+    return codes.CODE_LENGTHS[codes.child_level(codes.level_of(code))]

@@ -1,0 +1,179 @@
+"""The OPD's campaigns (a target of acceptors per method for a unit between two dates) and their
+progress: PB into the methods plus switches into them (ganti cara) in the unit's subtree within
+the dates, shown apart and summed, from two sources side by side.
+
+- the register: PB and GC status rows that began between start and end (both included), of
+  couples on the register and PUS that day (`reports.numbers.register_month.counted_changes`);
+- the counted monthly reports of every month overlapping the dates (a report covers a whole
+  month, so a drive from the 10th counts the month's PB and GC from its 1st).
+
+An MKJP drive moves existing users to long-acting methods as much as it finds new users: both are
+its acceptors. Only the methods the campaign has a target for count (a drive for implants and IUD
+does not count new pill users); a campaign with no target at all counts every method. The
+progress of any number of campaigns takes two queries.
+
+Seen from a unit below the campaign's (a desa's dashboard, an RT cadre's page), the progress counts
+that unit's subtree only: its share of the drive, against no target of its own (a cadre of one RT
+sees nothing of the other RTs).
+"""
+
+import datetime
+import operator
+from dataclasses import dataclass, field
+from functools import reduce
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from cadres import access, codes
+from cadres.indicators import METHODS, percent
+from cadres.indicators import METHOD_LABELS
+from cadres.periods import period_label
+from reports.models import Campaign, MonthlyReport, rt_subtree_q
+from reports.numbers.register_month import RT_FIELD, counted_changes
+
+SOURCES = ("reports", "register")
+KINDS = ("pb", "gc")  # new users, and switches into a method
+
+
+@dataclass
+class CampaignProgress:
+    campaign: Campaign
+    # source -> "pb" or "gc" -> method -> count
+    counted: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    within: str = ""  # the unit whose subtree was counted: the campaign's, or one below it
+
+    @property
+    def partial(self) -> bool:
+        """Counted in a unit below the campaign's: a share, with no target of its own."""
+        return self.within != self.campaign.unit_id
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        targeted = tuple(m for m in METHODS if getattr(self.campaign, m))
+        return targeted or METHODS
+
+    @property
+    def target(self) -> int:
+        return sum(getattr(self.campaign, m) for m in self.methods)
+
+    def count(self, source: str, kind: str) -> int:
+        return sum(self.counted[source][kind][m] for m in self.methods)
+
+    def figures(self, source: str) -> dict:
+        pb, gc = self.count(source, "pb"), self.count(source, "gc")
+        if self.partial:
+            return {"pb": pb, "gc": gc, "total": pb + gc, "pct": None, "remaining": None}
+        return {"pb": pb, "gc": gc, "total": pb + gc, "pct": percent(pb + gc, self.target),
+                "remaining": self.target - pb - gc}
+
+    @property
+    def reports(self) -> dict:
+        return self.figures("reports")
+
+    @property
+    def register(self) -> dict:
+        return self.figures("register")
+
+    @property
+    def months(self) -> str:
+        """The months whose reports count, e.g. `Mei 2024` or `Mei 2024 – Juni 2024`."""
+        first, last = (period_label(day.replace(day=1)) for day in (self.campaign.start, self.campaign.end))
+        return first if first == last else f"{first} – {last}"
+
+    def method_rows(self) -> list[dict]:
+        return [
+            {"method": m, "label": METHOD_LABELS[m], "target": getattr(self.campaign, m),
+             **{source: {kind: self.counted[source][kind][m] for kind in KINDS}
+                | {"total": sum(self.counted[source][kind][m] for kind in KINDS)} for source in SOURCES}}
+            for m in self.methods
+        ]
+
+
+@transaction.atomic
+def campaign_create(*, unit, by, name: str, start: datetime.date, end: datetime.date, **methods: int) -> Campaign:
+    _check_runner(by, unit.code)
+    return Campaign.objects.create(
+        unit=unit, created_by=by, name=name, start=start, end=end, **{m: methods.get(m) or 0 for m in METHODS}
+    )
+
+
+@transaction.atomic
+def campaign_update(campaign: Campaign, *, by, name: str, start: datetime.date, end: datetime.date,
+                    **methods: int) -> Campaign:
+    _check_runner(by, campaign.unit_id)
+    campaign.name, campaign.start, campaign.end = name, start, end
+    for method in METHODS:
+        setattr(campaign, method, methods.get(method) or 0)
+    campaign.save()
+    return campaign
+
+
+def campaign_delete(campaign: Campaign, *, by) -> None:
+    _check_runner(by, campaign.unit_id)
+    campaign.delete()
+
+
+def _check_runner(user, code: str) -> None:
+    access.check(access.may_set_targets(user) and access.can_see(user, code))
+
+
+def progress(campaigns: list[Campaign], within: str | None = None) -> list[CampaignProgress]:
+    """The progress of each campaign in its unit, or in `within` (a unit in every campaign's
+    subtree): two queries whatever their number (none without campaigns)."""
+    if not campaigns:
+        return []
+    units = {c.pk: within or c.unit_id for c in campaigns}
+    from_register = _register_counts(campaigns, units)
+    from_reports = _reports_counts(campaigns, units)
+    return [
+        CampaignProgress(c, {"reports": from_reports[c.pk], "register": from_register[c.pk]}, units[c.pk])
+        for c in campaigns
+    ]
+
+
+def _zeros(pks) -> dict[int, dict[str, dict[str, int]]]:
+    return {pk: {kind: dict.fromkeys(METHODS, 0) for kind in KINDS} for pk in pks}
+
+
+def _register_counts(campaigns, units) -> dict[int, dict[str, dict[str, int]]]:
+    conditions = {c.pk: rt_subtree_q(units[c.pk], RT_FIELD) & Q(since__gte=c.start, since__lte=c.end)
+                  for c in campaigns}
+    rows = (
+        counted_changes().filter(Q(is_pb=True) | Q(kind="gc"), reduce(operator.or_, conditions.values()))
+        .values("is_pb", "status").annotate(**{f"c{pk}": Count("id", filter=q) for pk, q in conditions.items()})
+        .order_by("is_pb", "status")
+    )
+    counts = _zeros(conditions)
+    for row in rows:
+        for pk in conditions:
+            counts[pk]["pb" if row["is_pb"] else "gc"][row["status"]] += row[f"c{pk}"]
+    return counts
+
+
+def _reports_counts(campaigns, units) -> dict[int, dict[str, dict[str, int]]]:
+    conditions = {
+        c.pk: rt_subtree_q(units[c.pk]) & Q(period__gte=c.start.replace(day=1), period__lte=c.end.replace(day=1))
+        for c in campaigns
+    }
+    sums = MonthlyReport.objects.counted().filter(reduce(operator.or_, conditions.values())).aggregate(**{
+        f"c{pk}_{kind}_{m}": Sum(f"{kind}_{m}", filter=q) for pk, q in conditions.items() for kind in KINDS for m in METHODS
+    })
+    return {pk: {kind: {m: sums[f"c{pk}_{kind}_{m}"] or 0 for m in METHODS} for kind in KINDS} for pk in conditions}
+
+
+def _of_unit_and_ancestors(code: str):
+    return Campaign.objects.filter(unit_id__in=[*codes.ancestors(code), code]).select_related("unit")
+
+
+def campaigns_with_progress(code: str) -> list[CampaignProgress]:
+    """The campaigns of the unit and of the units above it, newest first, with their progress in
+    the unit."""
+    return progress(list(_of_unit_and_ancestors(code)), within=code)
+
+
+def active_campaigns(code: str, today: datetime.date | None = None) -> list[CampaignProgress]:
+    """The campaigns running today (start ≤ today ≤ end) of the unit or the units above it."""
+    today = today or timezone.localdate()
+    return progress(list(_of_unit_and_ancestors(code).filter(start__lte=today, end__gte=today)), within=code)
