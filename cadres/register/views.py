@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from cadres import access
 from cadres.models import Couple
+from cadres.navigation import back
 from cadres.register import queries as register_queries
 from cadres.register.forms import CoupleAddForm, CoupleEditForm, LeaveForm, RegisterFilterForm, StatusForm
 from cadres.register.rules import KIND_NOTES, RISK_LABELS, couple_add, couple_status_set, couple_update, risk_flags, status_on
@@ -36,12 +36,7 @@ def _couple(request, pk, *, write=False) -> Couple:
 
 def _back(request, couple):
     """Where to go after a change: the page the cadre came from (if ours), else the RT's list."""
-    url = request.POST.get("next") or request.GET.get("next")
-    # A path of ours only: `redirect` would take any other word for the name of a URL pattern.
-    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
-            url, {request.get_host()}, require_https=request.is_secure()):
-        return url
-    return reverse("register", args=[couple.rt_id])
+    return back(request, reverse("register", args=[couple.rt_id]))
 
 
 @login_required

@@ -16,24 +16,16 @@ from reports.models import DesaActivityReport
 from reports.monthly import workflow
 from reports.monthly.activities import activity_values, desa_activity_save, desa_activity_sums, poktan_rows
 from reports.monthly.closing import closing_summary
-from reports.monthly.deadlines import closed_period_for, kabupaten_code, period_close, period_reopen
+from reports.monthly.deadlines import kabupaten_code, period_close, period_reopen
 from reports.monthly.forms import DesaActivityForm
 from reports.monthly.locking import StaleReport
-from reports.monthly.view_helpers import stale_form
-
-def _context(request, unit, period, **extra) -> dict:
-    return {
-        "unit": unit, "period": period_str(period), "period_label": period_label(period),
-        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
-        "closed": closed_period_for(unit.code, period), **extra,
-    }
-
+from reports.monthly.view_helpers import page_context, stale_form
 
 @login_required
 def desa_activities(request, code, period):
     unit = access.unit_for_reading(request.user, code)
     sums = desa_activity_sums(code, period)
-    context = _context(request, unit, period, sums=sums, poktan_rows=poktan_rows(sums))
+    context = page_context(request, unit, period, sums=sums, poktan_rows=poktan_rows(sums))
     if unit.level != "desa":
         context["children"] = unit.children.all() if unit.level in ("provinsi", "kabupaten", "kecamatan") else []
         return render(request, "reports/workflow/activities_sum.html", context)
@@ -75,7 +67,7 @@ def period_closing(request, code, period):
             raise PermissionDenied
         return _close_or_reopen(request, code, kabupaten, period)
     kabupaten_unit = Unit.objects.get(code=kabupaten)
-    context = _context(request, unit, period, can_close=can_close, kabupaten=kabupaten_unit,
+    context = page_context(request, unit, period, can_close=can_close, kabupaten=kabupaten_unit,
                        summary=closing_summary(kabupaten_unit, period))
     step = request.GET.get("langkah")
     if can_close and step in CONFIRM_STEPS and (step == "buka") == (context["closed"] is not None):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cadres import access
+from cadres.navigation import back
 from cadres.periods import add_months, period_str
 from reports.models import MonthlyReport, ReportStatus
 from reports.monthly import queue, workflow
@@ -20,7 +21,7 @@ from reports.monthly.activities import desa_activity_sums, poktan_rows
 from reports.monthly.deadlines import on_time_counts
 from reports.monthly.forms import NoteForm, VersionForm
 from reports.monthly.report_page import report_table
-from reports.monthly.view_helpers import QUEUE_LEVELS, back, page_context, queue_url, rt_for_reading
+from reports.monthly.view_helpers import QUEUE_LEVELS, page_context, queue_url, rt_for_reading
 
 
 @login_required

@@ -1,10 +1,9 @@
 """What the report workflow's pages share: the page context of a unit and month, the RT in scope,
-the way back to the queue, and a safe `next` URL."""
+and the way back to the queue."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from cadres import access, codes
 from cadres.periods import period_label, period_str
@@ -46,12 +45,3 @@ def rt_for_reading(request, code, *, verifier=False):
 def queue_url(request, code, period) -> str:
     desa = next((c for c in codes.ancestors(code) + [code] if codes.level_of(c) == "desa"), code)
     return reverse("verification_queue", args=[desa if access.can_see(request.user, desa) else code, period_str(period)])
-
-
-def back(request, default: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next")
-    # A path of ours only: `redirect` would take any other word for the name of a URL pattern.
-    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
-            url, {request.get_host()}, require_https=request.is_secure()):
-        return url
-    return default
