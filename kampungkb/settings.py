@@ -164,7 +164,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cadres.views.locked_out"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "cadres.client.client_address"
+PROXY_COUNT = 0  # reverse proxies in front of the app that append to X-Forwarded-For
 
 # No inline script anywhere: page data goes through `json_script`, code through static files.
 CONTENT_SECURITY_POLICY = {
@@ -193,11 +194,10 @@ if envbool("HTTPS", False):
     SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
-    # Behind the proxy the client's address is the proxy's last hop in X-Forwarded-For.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 1)
+    # Behind the proxy the client's address is the one the proxy appended to X-Forwarded-For.
+    PROXY_COUNT = envint("PROXY_COUNT", 1)
 
-# Demo accounts made by seed_demo need not change their password (issue: trust).
+# Demo accounts made by seed_demo need not change their password (a demo is for trying at once).
 DEMO_ACCOUNTS_MUST_CHANGE_PASSWORD = envbool("DEMO_ACCOUNTS_MUST_CHANGE_PASSWORD", False)
 
 LOGGING = {

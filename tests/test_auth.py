@@ -91,6 +91,17 @@ def test_a_lockout_is_per_username(client, personas):
     assert response.status_code == 302
 
 
+def test_behind_the_proxy_the_lockout_is_per_client_not_for_everyone(client, personas, settings):
+    settings.PROXY_COUNT = 1  # HTTPS=1: every connection comes from the proxy, 127.0.0.1
+    attacker = {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 198.51.100.9", "REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "pkb", "password": "salah"}, **attacker)
+    assert "dikunci" in client.post("/accounts/login/", {"username": "pkb", "password": PASSWORD},
+                                    **attacker).content.decode()
+    office = {"HTTP_X_FORWARDED_FOR": "203.0.113.7", "REMOTE_ADDR": "127.0.0.1"}
+    assert client.post("/accounts/login/", {"username": "pkb", "password": PASSWORD}, **office).status_code == 302
+
+
 def test_the_lockout_ends_after_15_minutes(client, personas):
     from axes.models import AccessAttempt
 

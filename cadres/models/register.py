@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from lokal.nik import is_valid_nik
@@ -14,6 +15,7 @@ from cadres.models.wilayah import subtree_q
 from cadres.register import kinds as status_kinds
 
 PUS_MIN_AGE, PUS_MAX_AGE = 15, 49
+MAX_CHILDREN = 30  # more living children is a typing slip
 
 STATUS_LABELS = {
     "iud": _("IUD"), "implan": _("Implan"), "mow": _("MOW"), "mop": _("MOP"),
@@ -94,7 +96,10 @@ class Couple(models.Model):
     # True when the cadre knew only the wife's age: the date is then an estimate made from it.
     wife_birth_date_estimated = models.BooleanField(_("tanggal lahir perkiraan (dari umur)"), default=False)
     husband_name = models.CharField(_("nama suami"), max_length=120)
-    children = models.PositiveSmallIntegerField(_("jumlah anak hidup"), default=0)
+    children = models.PositiveSmallIntegerField(
+        _("jumlah anak hidup"), default=0,
+        validators=[MaxValueValidator(MAX_CHILDREN, _("Jumlah anak hidup paling banyak %(limit_value)s."))],
+    )
     youngest_birth_date = models.DateField(_("tanggal lahir anak terkecil"), null=True, blank=True)
     nik = models.CharField(_("NIK istri"), max_length=16, blank=True, validators=[validate_nik])
     address = models.CharField(_("alamat / nomor rumah"), max_length=200, blank=True)

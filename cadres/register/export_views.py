@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from cadres import access
+from cadres.client import client_address
 from cadres.register.export import register_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,5 +25,5 @@ def register_xlsx(request, code):
         full_nik=access.sees_full_nik(request.user), birth_dates=access.sees_birth_dates(request.user),
     )
     access.export_log(user=request.user, kind="register_xlsx", unit_code=unit.code, rows=rows,
-                       address=request.META.get("REMOTE_ADDR"))
+                       address=client_address(request))
     return response

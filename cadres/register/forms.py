@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Couple
 from cadres.models.register import (
-    PLACE_CHOICES, PUS_MAX_AGE, PUS_MIN_AGE, STATUS_CHOICES, STATUS_LABELS, FirstUse, LeaveReason, years_before,
+    MAX_CHILDREN, PLACE_CHOICES, PUS_MAX_AGE, PUS_MIN_AGE, STATUS_CHOICES, STATUS_LABELS, FirstUse, LeaveReason, years_before,
 )
 from cadres.indicators import METHODS
 from cadres.register.queries import STATUS_FILTERS
@@ -96,7 +96,7 @@ class CoupleForm(forms.ModelForm):
             "wife_birth_date": DateInput(), "youngest_birth_date": DateInput(),
             "registered_on": DateInput(), "left_on": DateInput(),
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-            "children": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "children": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_CHILDREN}),
         }
 
     def __init__(self, *args, show_nik=False, show_birth_date=True, **kwargs):

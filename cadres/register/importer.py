@@ -22,10 +22,9 @@ from cadres.imports import bulk_insert, tabular
 from cadres.imports.command import check_units_exist
 from cadres.indicators import METHODS, NON_USERS, PLACES
 from cadres.models import Couple, CoupleStatus
-from cadres.models.register import FirstUse
+from cadres.models.register import MAX_CHILDREN, FirstUse
 from cadres.register.rules import LINKED_FIELDS, link_statuses
 
-MAX_CHILDREN = 30  # more is a typing error; the column is a small integer
 
 
 def _children(value) -> int:
