@@ -179,7 +179,11 @@ class CoupleStatus(models.Model):
         ordering = ["couple", "since"]
         verbose_name = _("status KB")
         verbose_name_plural = _("status KB")
-        indexes = [models.Index(fields=["since", "until"], name="couple_status_period")]
+        indexes = [
+            models.Index(fields=["since", "until"], name="couple_status_period"),
+            # The month's PB, switches and drop-outs: a few rows of each kind in a date range.
+            models.Index(fields=["kind", "since"], name="couple_status_kind"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["couple", "since"], name="couple_status_one_per_day"),
             models.CheckConstraint(
