@@ -13,8 +13,8 @@ Roles:
 
 Personal data (UU 27/2022: only those who need it): the full NIK only admins (others see it
 masked); wives' dates of birth the cadres who keep the register and admins (others see the age);
-register downloads cadres, PKB and admins within their scope, each logged; the OPD works with
-aggregate recaps only.
+register downloads and counselling records cadres, PKB and admins within their scope (downloads
+logged); the OPD works with aggregate recaps and sums only.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -62,6 +62,12 @@ def sees_full_nik(user) -> bool:
 
 def sees_birth_dates(user) -> bool:
     return user.is_authenticated and user.role in (Role.KADER, Role.ADMIN)
+
+
+def sees_counselling(user) -> bool:
+    """Counselling records name couples and why they hesitate: the cadres, their PKB, admins.
+    The OPD sees the funnel's sums only."""
+    return user.is_authenticated and user.role in (Role.KADER, Role.PKB, Role.ADMIN)
 
 
 def home_of(user) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadres.register import export_views, views as register_views
+from cadres.register import export_views, followup_views, outreach_views, views as register_views
 
 urlpatterns = [
     path("register/<code:code>/", register_views.register, name="register"),
@@ -10,4 +10,8 @@ urlpatterns = [
     path("pasangan/<int:pk>/ubah/", register_views.couple_edit, name="couple_edit"),
     path("pasangan/<int:pk>/status/", register_views.couple_status, name="couple_status"),
     path("pasangan/<int:pk>/keluar/", register_views.couple_leave, name="couple_leave"),
+    path("pasangan/<int:pk>/ulang/", followup_views.couple_repeat, name="couple_repeat"),
+    path("pasangan/<int:pk>/konseling/", outreach_views.counselling_new, name="counselling_new"),
+    path("tindak-lanjut/<code:code>/", followup_views.follow_up_list, name="follow_ups"),
+    path("prospek/<code:code>/", outreach_views.prospects, name="prospects"),
 ]

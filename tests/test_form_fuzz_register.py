@@ -101,7 +101,7 @@ def test_no_edit_of_a_couple_gives_a_server_error_or_a_partial_write(kader, rese
     assert saved
 
 
-STATUS = {"status": "suntik", "place": "pemerintah", "since": "2021-03-01"}
+STATUS = {"status": "suntik", "place": "pemerintah", "since": "2021-03-01", "cycle_months": "1", "expected_birth": ""}
 
 
 def test_no_status_change_gives_a_server_error_or_a_partial_write(kader, resettable):
@@ -126,6 +126,33 @@ def test_no_status_change_gives_a_server_error_or_a_partial_write(kader, resetta
         else:
             assert response.status_code == 200
             assert register_state() == before, "a refused status writes nothing"
+            assert names_a_field(response)
+
+    check()
+    assert saved
+
+
+def test_no_counselling_gives_a_server_error_or_a_partial_write(kader, couple):
+    from cadres.models import Counselling
+
+    url = f"/pasangan/{couple.pk}/konseling/"
+    body = {"date": "2021-03-01", "outcome": "belum", "reason": "takut", "note": "", "referral": "puskesmas"}
+    choices = st.sampled_from(["tertarik", "menolak", "mitos", "lain", "swasta", "TERTARIK", "x" * 300])
+    saved = []
+
+    @fuzz(50)
+    @given(posts(body, odd_values | choices))
+    def check(data):
+        fuzz_stats.generated_inputs += 1
+        before = Counselling.objects.count()
+        response = kader.post(url, data)
+        if response.status_code == 302:
+            saved.append(data)
+            assert is_ours(response.url)
+            Counselling.objects.order_by("-pk").first().full_clean()
+        else:
+            assert response.status_code == 200
+            assert Counselling.objects.count() == before, "a refused counselling writes nothing"
             assert names_a_field(response)
 
     check()

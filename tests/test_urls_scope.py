@@ -24,7 +24,10 @@ PERSONAL = {"home", "password_change", "password_change_done"}
 # Pages that only answer POST.
 POST_ONLY = {"logout"}
 # Scoped pages that change something: readers who may not write (the OPD) get 403 inside.
-WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave", "report_send"}
+WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave", "report_send", "counselling_new"}
+# Scoped buttons (POST only, no page of their own): a GET is refused (405); a POST inside the
+# scope by a writer does its work and redirects, by the OPD 403, from outside 404.
+POST_BUTTONS = {"couple_repeat"}
 # Scoped pages only some roles may open, even inside their scope: the others get 403 there.
 ROLE_PAGES = {name: {"pkb", "admin"} for name in ("report_verify", "report_verify_all", "report_return", "report_reopen")}
 # Register rows are personal data: the OPD, who works with recaps, may not download them.
@@ -93,7 +96,7 @@ def test_every_url_is_classified():
 
 def test_there_are_scoped_urls_to_check():
     assert {"dashboard", "register", "couple_detail"} <= set(scoped_names())
-    assert WRITE_PAGES | RT_PAGES | set(ROLE_PAGES) <= set(scoped_names()), "these sets name scoped URLs"
+    assert WRITE_PAGES | POST_BUTTONS | RT_PAGES | set(ROLE_PAGES) <= set(scoped_names()), "these sets name scoped URLs"
 
 
 @pytest.fixture
@@ -145,11 +148,15 @@ def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, cam
     assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
 
     client.force_login(persona.user)
-    refused = (name in WRITE_PAGES and persona_name == "opd") or persona_name not in ROLE_PAGES.get(name, {persona_name})
-    inside = 403 if refused else 200
-    assert client.get(sample_url(name, persona.inside)).status_code == inside
+    writes = name in WRITE_PAGES | POST_BUTTONS
+    refused = (writes and persona_name == "opd") or persona_name not in ROLE_PAGES.get(name, {persona_name})
+    ask = client.post if name in POST_BUTTONS else client.get
+    inside = 403 if refused else (302 if name in POST_BUTTONS else 200)
+    assert ask(sample_url(name, persona.inside)).status_code == inside
+    if name in POST_BUTTONS:
+        assert client.get(sample_url(name, persona.inside)).status_code == 405
     if persona.outside:
-        response = client.get(sample_url(name, persona.outside))
+        response = ask(sample_url(name, persona.outside))
         assert response.status_code in (403, 404)
         assert persona.outside not in response.content.decode()
 
@@ -170,7 +177,8 @@ def test_write_pages_refuse_a_post_from_readers_and_outsiders(client, personas, 
 @pytest.mark.parametrize("name", scoped_names())
 def test_scoped_urls_are_404_for_unknown_units_and_bad_periods(client, personas, couples, campaigns, name):
     client.force_login(personas["admin"].user)
-    assert client.get(sample_url(name, "99.99")).status_code == 404
+    ask = client.post if name in POST_BUTTONS else client.get
+    assert ask(sample_url(name, "99.99")).status_code == 404
     if "period" in named_patterns()[name].pattern.converters:
         good = sample_url(name, "32.14")
         assert client.get(good.replace(PERIOD, "2020-13")).status_code == 404

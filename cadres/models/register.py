@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -148,6 +149,10 @@ class Couple(models.Model):
             raise ValidationError({"rt": _("Pasangan harus terdaftar di sebuah RT.")})
 
 
+INJECTION_CYCLES = [(1, _("1 bulan")), (3, _("3 bulan"))]
+REPEATED = ("suntik", "pil", "kondom")  # the methods a cadre resupplies or sees repeated
+
+
 class CoupleStatusQuerySet(models.QuerySet):
     def on(self, date):
         """The rows in force on that date: one per couple that had a status by then."""
@@ -170,6 +175,13 @@ class CoupleStatus(models.Model):
     # The day the next row starts (None for the latest), so the status on a date is a plain
     # `since <= date < until` join. Also kept by `couple_status_set`.
     until = models.DateField(_("sampai"), null=True, blank=True, editable=False)
+    # Injections are repeated every 1 or 3 months (the follow-up list's due date); pills and
+    # condoms are resupplied monthly.
+    cycle_months = models.PositiveSmallIntegerField(_("suntik ulang tiap"), choices=INJECTION_CYCLES,
+                                                    null=True, blank=True)
+    # A pregnancy's expected month of birth (its first day), when the cadre knows it: the month
+    # from which the couple is a post-partum KB target.
+    expected_birth = models.DateField(_("perkiraan bulan lahir"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -199,3 +211,26 @@ class CoupleStatus(models.Model):
     @property
     def is_method(self):
         return self.status in METHODS
+
+
+class Service(models.Model):
+    """A repeat of the couple's method: an injection given, pills or condoms resupplied (the
+    "ulang" a cadre taps on her follow-up list). The next one is due a cycle later."""
+
+    couple = models.ForeignKey(Couple, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="services")
+    date = models.DateField(_("tanggal"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dicatat oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["couple", "-date"]
+        verbose_name = _("layanan ulang")
+        verbose_name_plural = _("layanan ulang")
+        indexes = [models.Index(fields=["couple", "date"], name="service_couple_date")]
+
+    def __str__(self):
+        return f"{self.couple} {self.date:%Y-%m-%d}"

@@ -1,6 +1,7 @@
 """Forms of the register screens: a couple (add/edit), a status change, leaving, and the list's filters."""
 
 import datetime
+import re
 
 from django import forms
 from django.utils import timezone
@@ -9,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Couple
 from cadres.models.register import (
-    MAX_CHILDREN, PLACE_CHOICES, PUS_MAX_AGE, PUS_MIN_AGE, STATUS_CHOICES, STATUS_LABELS, FirstUse, LeaveReason, years_before,
+    INJECTION_CYCLES, MAX_CHILDREN, PLACE_CHOICES, PUS_MAX_AGE, PUS_MIN_AGE, STATUS_CHOICES, STATUS_LABELS, FirstUse, LeaveReason, years_before,
 )
 from cadres.indicators import METHODS
+from cadres.periods import add_months
 from cadres.register.queries import STATUS_FILTERS
 
 
@@ -20,6 +22,7 @@ from cadres.register.queries import STATUS_FILTERS
 # birth year 60 would be 2060).
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 DATE_ERROR = _("bukan tanggal yang benar. Tulis hari/bulan/tahun, mis. 17/08/1995.")
+MONTH_RE = re.compile(r"([0-9]{1,2})/([0-9]{4})")
 
 
 class DateInput(forms.DateInput):
@@ -53,7 +56,7 @@ def _name_leaving(form):
             form.fields[name].label = label
 
 
-def _not_in_future(value, label):
+def not_in_future(value, label):
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("%(field)s tidak boleh sesudah hari ini.") % {"field": label})
 
@@ -158,7 +161,7 @@ class CoupleForm(forms.ModelForm):
             if name not in self.fields:
                 continue
             try:
-                _not_in_future(cleaned.get(name), self.fields[name].label)
+                not_in_future(cleaned.get(name), self.fields[name].label)
             except forms.ValidationError as error:
                 self.add_error(name, error)
         born, youngest = cleaned.get("wife_birth_date"), cleaned.get("youngest_birth_date")
@@ -280,11 +283,29 @@ class StatusForm(forms.Form):
     place = forms.ChoiceField(label=_("Tempat pelayanan"), choices=PLACE_CHOICES, required=False,
                               widget=forms.RadioSelect)
     since = forms.DateField(label=_("Sejak tanggal"), widget=DateInput())
+    cycle_months = forms.TypedChoiceField(
+        label=_("Suntik ulang tiap"), choices=INJECTION_CYCLES, coerce=int, required=False, empty_value=None,
+        initial=3, widget=forms.RadioSelect,
+    )
+    expected_birth = forms.CharField(
+        label=_("Perkiraan bulan lahir (bila hamil)"), required=False, max_length=7,
+        help_text=_("bulan/tahun, mis. 08/2027; boleh dikosongkan"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": _("bb/tttt"), "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, couple, **kwargs):
         super().__init__(*args, **kwargs)
         indonesian_dates(self)
         self.couple = couple
+
+    def clean_expected_birth(self):
+        text = self.cleaned_data["expected_birth"].strip()
+        if not text:
+            return None
+        match = MONTH_RE.fullmatch(text)
+        if not match or not 1 <= int(match[1]) <= 12:
+            raise forms.ValidationError(_("Perkiraan bulan lahir: tulis bulan/tahun, mis. 08/2027."))
+        return datetime.date(int(match[2]), int(match[1]), 1)
 
     @property
     def method_radios(self):
@@ -300,9 +321,13 @@ class StatusForm(forms.Form):
         if status not in METHODS:
             cleaned["place"] = ""
         check_place(self, status, cleaned.get("place"))
+        cleaned["cycle_months"] = (cleaned.get("cycle_months") or 3) if status == "suntik" else None
+        if status != "hamil":
+            cleaned["expected_birth"] = None
+        self._check_expected_birth(cleaned.get("expected_birth"), since)
         if since:
             try:
-                _not_in_future(since, self.fields["since"].label)
+                not_in_future(since, self.fields["since"].label)
             except forms.ValidationError as error:
                 self.add_error("since", error)
             if since < self.couple.registered_on:
@@ -312,6 +337,11 @@ class StatusForm(forms.Form):
                 self.add_error("since", _("Pasangan ini sudah berhenti dari register pada %(date)s.")
                                % {"date": date_format(self.couple.left_on, "j F Y")})
         return cleaned
+
+
+    def _check_expected_birth(self, month, since):
+        if month and since and not since.replace(day=1) <= month <= add_months(since.replace(day=1), 10):
+            self.add_error("expected_birth", _("Perkiraan bulan lahir harus dalam 10 bulan sejak tanggal hamil."))
 
 
 class LeaveForm(forms.ModelForm):
@@ -330,7 +360,7 @@ class LeaveForm(forms.ModelForm):
 
     def clean_left_on(self):
         left = self.cleaned_data["left_on"]
-        _not_in_future(left, self.fields["left_on"].label)
+        not_in_future(left, self.fields["left_on"].label)
         if left < self.instance.registered_on:
             raise forms.ValidationError(_("Tanggal berhenti tidak boleh sebelum tanggal terdaftar."))
         return left

@@ -45,11 +45,15 @@ def _relink(couple: Couple) -> list[CoupleStatus]:
 
 
 @transaction.atomic
-def couple_status_set(*, couple: Couple, status: str, place: str, since: datetime.date) -> CoupleStatus:
-    """Records the couple's status from `since` on (replacing a row of that same day)."""
-    row, _ = CoupleStatus.objects.update_or_create(
-        couple=couple, since=since, defaults={"status": status, "place": place if status in METHODS else ""}
-    )
+def couple_status_set(*, couple: Couple, status: str, place: str, since: datetime.date,
+                      cycle_months: int | None = None, expected_birth: datetime.date | None = None) -> CoupleStatus:
+    """Records the couple's status from `since` on (replacing a row of that same day); with an
+    injection, how often it is repeated; with a pregnancy, the expected month of birth."""
+    row, _ = CoupleStatus.objects.update_or_create(couple=couple, since=since, defaults={
+        "status": status, "place": place if status in METHODS else "",
+        "cycle_months": cycle_months if status == "suntik" else None,
+        "expected_birth": expected_birth if status == "hamil" else None,
+    })
     return next(r for r in _relink(couple) if r.pk == row.pk)
 
 

@@ -25,7 +25,8 @@ PAGE_SIZE = 50
 LIST_LEVELS = ("desa", "rw", "rt")  # above a desa the page lists units only: too many couples
 
 
-def _couple(request, pk, *, write=False) -> Couple:
+def couple_for(request, pk, *, write=False) -> Couple:
+    """The couple if in the user's scope (404 otherwise), and writable by them when asked (403)."""
     couple = get_object_or_404(Couple.objects.select_related("rt"), pk=pk)
     if not access.can_see(request.user, couple.rt_id):
         raise Http404
@@ -68,7 +69,7 @@ def register(request, code):
 
 @login_required
 def couple_detail(request, pk):
-    couple = _couple(request, pk)
+    couple = couple_for(request, pk)
     today = timezone.localdate()
     current = status_on(couple, today)
     statuses = list(couple.statuses.order_by("-since"))
@@ -107,7 +108,7 @@ def couple_new(request, code):
 
 @login_required
 def couple_edit(request, pk):
-    couple = _couple(request, pk, write=True)
+    couple = couple_for(request, pk, write=True)
     form = CoupleEditForm(request.POST or None, instance=couple, show_nik=access.sees_full_nik(request.user),
                           show_birth_date=access.sees_birth_dates(request.user))
     if request.method == "POST" and form.is_valid():
@@ -120,7 +121,7 @@ def couple_edit(request, pk):
 
 @login_required
 def couple_status(request, pk):
-    couple = _couple(request, pk, write=True)
+    couple = couple_for(request, pk, write=True)
     today = timezone.localdate()
     current = status_on(couple, today)
     initial = {"since": today, "place": (current and current.place) or "pemerintah"}
@@ -139,7 +140,7 @@ def couple_status(request, pk):
 
 @login_required
 def couple_leave(request, pk):
-    couple = _couple(request, pk, write=True)
+    couple = couple_for(request, pk, write=True)
     initial = {} if couple.left_on else {"left_on": timezone.localdate()}
     form = LeaveForm(request.POST or None, instance=couple, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -139,3 +139,50 @@ def test_the_add_form_asks_one_question_about_before_the_register_by_the_status(
     page.screenshot(path="/tmp/couple_detail_360.png", full_page=True)
     rina = Couple.objects.get(wife_name="Rina")
     assert [(row.status, row.kind) for row in rina.statuses.all()] == [("implan", "pb")]
+
+
+def test_a_kader_opens_her_follow_up_list_and_records_a_repeat_injection(personas, login, live_server):
+    today = timezone.localdate()
+    late = make_couple(RT, "suntik", since=today - datetime.timedelta(days=100), wife_name="Ani")
+    make_couple(RT, "implan", since=today - datetime.timedelta(days=100), wife_name="Bela")
+    page = login(personas["kader"].user)
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="Tindak lanjut: siapa dikunjungi").click()
+    page.wait_for_url(f"**/tindak-lanjut/{RT}/")
+    row = page.locator(f"[data-section=ulang] [data-couple='{late.pk}']")
+    assert "terlambat" in row.inner_text() and "Bela" not in page.locator("[data-section=ulang]").inner_text()
+    check_phone(page)
+    page.screenshot(path="/tmp/follow_ups_360.png", full_page=True)
+    row.get_by_role("button", name="Ulang hari ini").click()
+    page.wait_for_url("**/tindak-lanjut/*/?dicatat=*")
+    assert "layanan ulang dicatat" in page.locator(".alert-success").first.inner_text()
+    assert page.locator(f"[data-section=ulang] [data-couple='{late.pk}']").count() == 0  # not due for 3 months
+    check_phone(page)
+    page.get_by_role("button", name="Batalkan").click()
+    page.wait_for_url(f"**/tindak-lanjut/{RT}/")
+    assert page.locator(f"[data-section=ulang] [data-couple='{late.pk}']").count() == 1
+    assert not late.services.exists()
+
+
+def test_a_kader_counsels_a_prospect_and_says_why_she_hesitates(personas, login, live_server):
+    today = timezone.localdate()
+    prospect = make_couple(RT, "suntik", since=today - datetime.timedelta(days=400), children=3, wife_name="Rina")
+    page = login(personas["kader"].user)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/prospek/{RT}/")
+    assert page.locator("[data-stage=prospects]").inner_text() == "1"
+    check_phone(page)
+    page.locator(f"[data-couple='{prospect.pk}']").get_by_role("link", name="Catat konseling").click()
+    page.wait_for_url(f"**/pasangan/{prospect.pk}/konseling/**")
+    page.get_by_text("Belum memutuskan", exact=True).click()
+    page.get_by_text("Takut (rasa sakit, pemasangan)", exact=True).click()
+    page.get_by_text("Puskesmas", exact=True).click()
+    check_phone(page)
+    page.screenshot(path="/tmp/counselling_360.png", full_page=True)
+    page.get_by_role("button", name="Simpan konseling").click()
+    page.wait_for_url(f"**/prospek/{RT}/")
+    assert page.locator("[data-stage=counselled]").inner_text() == "1"
+    assert page.locator("[data-stage=referred]").inner_text() == "1"
+    assert "Takut (rasa sakit, pemasangan): 1" in page.locator(".funnel-reasons").inner_text()
+    check_phone(page)
+    page.screenshot(path="/tmp/prospects_360.png", full_page=True)
