@@ -115,6 +115,8 @@ def pages(codes: dict[str, str], period: datetime.date, runs: int, heavy_runs: i
                               floor="floor_register.desa"))
     figures.append(in_process("register_page.desa", page_call(client, f"/register/{codes['desa']}/"), runs,
                               floor="floor_register.desa"))
+    figures.append(in_process("follow_ups.desa", page_call(client, f"/tindak-lanjut/{codes['desa']}/"), runs,
+                              floor="floor_register.desa"))
     for kind in ("pdf", "xlsx"):
         figures.append(in_process(f"rekap.{kind}.kabupaten",
                                   page_call(client, f"/wilayah/{codes['kabupaten']}/{month}/rekap.{kind}"),

@@ -22,7 +22,8 @@ class CounsellingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.couple = couple
         indonesian_dates(self)
-        self.fields["reason"].choices = self.fields["reason"].choices[1:]  # no "---": the radios say it
+        for name in ("outcome", "reason"):  # no "---------": the radios say it
+            self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0]]
         self.fields["reason"].help_text = _("Wajib bila belum memutuskan atau menolak.")
         self.fields["referral"].choices = [("", _("Tidak dirujuk"))] + list(self.fields["referral"].choices)[1:]
         self.fields["note"].required = False
