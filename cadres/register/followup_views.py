@@ -20,12 +20,18 @@ from cadres.register.followup import NotRepeated, follow_ups, service_record, se
 from cadres.register.views import couple_for
 
 
+SHOWN = 30  # visits per section on one page: the most urgent first (an RT has fewer)
+
+
 @login_required
 def follow_up_list(request, code):
     unit = access.unit_for_reading(request.user, code)
     today = timezone.localdate()
+    found = follow_ups(code, today)
     context = {
-        "unit": unit, "today": today, "follow_ups": follow_ups(code, today),
+        "unit": unit, "today": today, "follow_ups": found,
+        "sections": {key: {"visits": visits[:SHOWN], "more": max(0, len(visits) - SHOWN), "total": len(visits)}
+                     for key, visits in found.visits.items()},
         "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
         "can_write": access.can_write(request.user, code),
         "recorded": _recorded(request),

@@ -116,3 +116,15 @@ def test_each_roles_home_on_a_phone(demo, live_server, page, out_dir, username):
     assert page.locator("h1").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shoot(page, out_dir / f"home-{username}-360.png", 360)
+
+
+@pytest.mark.parametrize(("username", "path", "name"), [
+    ("kader_rt", "/tindak-lanjut/32.14.02.2001.001.001/", "follow-ups-kader-360.png"),
+    ("kader", "/prospek/32.14.02.2001/", "prospects-ppkbd-360.png"),
+])
+def test_the_follow_up_list_and_the_prospects_on_a_phone(demo, live_server, page, out_dir, username, path, name):
+    log_in(page, live_server, username)
+    page.goto(f"{live_server.url}{path}")
+    assert page.locator("h1").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(page, out_dir / name, 360)

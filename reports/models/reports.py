@@ -1,6 +1,5 @@
-"""Monthly reports of an RT (one per RT and month), yearly PPM targets of new users and the OPD's
-campaigns (both a target per method), periods closed by the OPD, and the PPKBD's monthly desa
-activities.
+"""Monthly reports of an RT (one per RT and month), their per-desa monthly sums, and the months the
+OPD has closed.
 
 The count fields carry the names of `cadres.indicators.COUNT_FIELDS`, which are also the column
 names of the import file, so that a row maps onto a report field for field.
@@ -19,7 +18,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cadres import codes
-from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, balance_total, imbalance, pb_pasca_excess
+from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, balance_total, imbalance, pb_pasca_excess
 from cadres.models import subtree_q
 
 
@@ -233,79 +232,6 @@ class DesaMonthSums(ReportCounts):
         return f"{self.desa_id} {self.period:%Y-%m}"
 
 
-class MethodTargets(models.Model):
-    """A target of new users (PB) per method: what a yearly PPM target and a campaign share."""
-
-    iud = count_field(_("IUD"))
-    implan = count_field(_("implan"))
-    mow = count_field(_("MOW"))
-    mop = count_field(_("MOP"))
-    suntik = count_field(_("suntik"))
-    pil = count_field(_("pil"))
-    kondom = count_field(_("kondom"))
-
-    class Meta:
-        abstract = True
-
-    def methods(self) -> dict[str, int]:
-        return {method: getattr(self, method) for method in METHODS}
-
-    @property
-    def total(self):
-        return sum(self.methods().values())
-
-
-class PpmTarget(MethodTargets):
-    """The yearly target of new users (PB) per method for one unit (PPM)."""
-
-    unit = models.ForeignKey(
-        "cadres.Unit", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="ppm_targets"
-    )
-    year = models.PositiveSmallIntegerField(_("tahun"))
-
-    class Meta:
-        ordering = ["-year", "unit"]
-        verbose_name = _("target PPM")
-        verbose_name_plural = _("target PPM")
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="ppm_target_one_per_unit_and_year"),
-        ]
-
-    def __str__(self):
-        return f"PPM {self.unit_id} {self.year}"
-
-
-class Campaign(MethodTargets):
-    """A drive of the OPD (e.g. a month for new implant and IUD users): a target of PB per method
-    for a unit between two dates, both included. Its progress is in `reports.targets.campaigns`."""
-
-    unit = models.ForeignKey(
-        "cadres.Unit", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="campaigns"
-    )
-    name = models.CharField(_("nama kampanye"), max_length=200)
-    start = models.DateField(_("mulai"))
-    end = models.DateField(_("selesai"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
-    )
-    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-start", "unit", "name"]
-        verbose_name = _("kampanye")
-        verbose_name_plural = _("kampanye")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(start__lte=F("end")), name="campaign_starts_before_it_ends",
-                violation_error_message=_("Tanggal mulai kampanye harus sebelum atau sama dengan tanggal selesai."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.unit_id})"
-
-
 class ClosedPeriod(models.Model):
     """A month the OPD has closed for a kabupaten: its reports can no longer change."""
 
@@ -336,86 +262,3 @@ class ClosedPeriod(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.period:%Y-%m}"
-
-
-class PoktanKind(models.TextChoices):
-    """The poktan of a desa; the keys are those of `cadres` institution kinds."""
-
-    BKB = "bkb", _("BKB")
-    BKR = "bkr", _("BKR")
-    BKL = "bkl", _("BKL")
-    UPPKA = "uppka", _("UPPKA")
-    PIK_R = "pik_r", _("PIK-R")
-
-
-# The numbers of one poktan in the PPKBD's report, in the order of the paper form.
-POKTAN_FIELDS = ("families_targeted", "members", "members_pus", "members_pus_kb", "meetings")
-
-
-class DesaActivityReport(models.Model):
-    """The desa part of the PPKBD's monthly report: meetings, KIE sessions, and one row per poktan
-    (`PoktanActivity`, always all five, written together by `reports.monthly.activities`)."""
-
-    desa = models.ForeignKey(
-        "cadres.Unit", verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="activity_reports"
-    )
-    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan laporan."))
-    meetings = count_field(_("pertemuan"))
-    kie_sessions = count_field(_("penyuluhan KIE"))
-    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("diubah oleh"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
-    )
-    version = models.PositiveIntegerField(_("versi"), default=1)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-period", "desa"]
-        verbose_name = _("kegiatan desa")
-        verbose_name_plural = _("kegiatan desa")
-        constraints = [
-            models.UniqueConstraint(fields=["desa", "period"], name="activity_one_per_desa_and_month"),
-            models.CheckConstraint(
-                condition=Exact(Length("desa"), codes.CODE_LENGTHS["desa"]),
-                name="activity_unit_is_a_desa",
-                violation_error_message=_("Kegiatan desa hanya untuk wilayah tingkat desa/kelurahan."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.desa_id} {self.period:%Y-%m}"
-
-
-class PoktanActivity(models.Model):
-    report = models.ForeignKey(
-        DesaActivityReport, verbose_name=_("kegiatan desa"), on_delete=models.CASCADE, related_name="poktan"
-    )
-    kind = models.CharField(_("poktan"), max_length=10, choices=PoktanKind.choices)
-    families_targeted = count_field(_("keluarga sasaran"))
-    members = count_field(_("anggota"))
-    members_pus = count_field(_("anggota PUS"))
-    members_pus_kb = count_field(_("anggota PUS ber-KB"))
-    meetings = count_field(_("pertemuan"))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["report", "kind"]
-        verbose_name = _("kegiatan poktan")
-        verbose_name_plural = _("kegiatan poktan")
-        constraints = [
-            models.UniqueConstraint(fields=["report", "kind"], name="poktan_activity_one_per_kind"),
-            models.CheckConstraint(
-                condition=Q(members_pus__lte=F("members")) & Q(members_pus_kb__lte=F("members_pus")),
-                name="poktan_members_nested",
-                violation_error_message=_("Anggota PUS ber-KB ≤ anggota PUS ≤ anggota."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.report} {self.get_kind_display()}"
-
-    def values(self) -> dict[str, int]:
-        return {field: getattr(self, field) for field in POKTAN_FIELDS}
