@@ -21,17 +21,22 @@ from cadres.register.outreach_forms import CounsellingForm, today_initial
 from cadres.register.views import couple_for
 
 
+SHOWN = 30  # prospects listed on one page (an RT has fewer); the funnel counts them all
+
+
 @login_required
 def prospects(request, code):
     unit = access.unit_for_reading(request.user, code)
     today = timezone.localdate()
     month = funnel(code, today.replace(day=1), today)
     sees_names = access.sees_counselling(request.user)
+    found = prospect_list(code, today) if sees_names else None
     context = {
         "unit": unit, "today": today, "funnel": month, "children": _children(unit, month),
         "reasons": sorted(((Reason(key).label, n) for key, n in month.reasons.items() if n), key=lambda r: -r[1]),
         "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
-        "prospects": prospect_list(code, today) if sees_names else None,
+        "prospects": found[:SHOWN] if found is not None else None,
+        "prospect_total": len(found or ()), "more": max(0, len(found or ()) - SHOWN),
         "can_write": access.can_write(request.user, code) and sees_names,
     }
     return render(request, "cadres/register/prospects.html", context)
