@@ -137,6 +137,22 @@ def test_a_couple_is_on_the_register_from_sejak_with_its_status_and_history(kara
     ]
 
 
+def test_the_house_number_is_kept_for_the_order_of_visits(karangan_putih, tmp_path):
+    path = write_csv(tmp_path / "register", [
+        HEADER + ["no_rumah"],
+        [RT, "Siti", "1990-05-05", "Asep", 2, "pil", "pemerintah", "2020-01-02", "", "", "12A"],
+        [RT, "Euis", "1991-05-05", "Dadang", 1, "iat", "", "2020-01-02", "", "", ""],
+        [RT, "Neneng", "1991-05-05", "Ujang", 1, "iat", "", "2020-01-02", "", "", "12345678901"],
+    ])
+    assert run(path)[2] == ["baris 4, kolom no_rumah: paling banyak 10 karakter (berisi 11)"]
+    path = write_csv(tmp_path / "register", [HEADER + ["no_rumah"]] + [
+        [RT, "Siti", "1990-05-05", "Asep", 2, "pil", "pemerintah", "2020-01-02", "", "", "12A"],
+        [RT, "Euis", "1991-05-05", "Dadang", 1, "iat", "", "2020-01-02", "", "", ""],
+    ])
+    assert run(path)[0] == 0
+    assert dict(Couple.objects.values_list("wife_name", "house_number")) == {"Siti": "12A", "Euis": ""}
+
+
 def test_the_nik_and_peserta_baru_columns_may_be_left_out(karangan_putih, tmp_path):
     path = write_xlsx(tmp_path / "register", [
         HEADER[:-2],

@@ -104,6 +104,8 @@ class Couple(models.Model):
     youngest_birth_date = models.DateField(_("tanggal lahir anak terkecil"), null=True, blank=True)
     nik = models.CharField(_("NIK istri"), max_length=16, blank=True, validators=[validate_nik])
     address = models.CharField(_("alamat / nomor rumah"), max_length=200, blank=True)
+    # The house's number or place in the order the cadre walks the RT (the Peta PUS's order).
+    house_number = models.CharField(_("no. rumah (urutan kunjungan)"), max_length=10, blank=True)
     registered_on = models.DateField(_("tanggal terdaftar"))
     # What came before the register, by the cadre's word: whether the first status, when it is a
     # method, is her first use (a PB) or a continuing one; and, for a couple written in as

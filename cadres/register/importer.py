@@ -54,10 +54,11 @@ COLUMNS = {
     "sejak": tabular.date,
     "nik": tabular.optional(_nik),
     "peserta_baru": tabular.optional(tabular.choice(("ya", "tidak"))),
+    "no_rumah": tabular.optional(tabular.text(Couple._meta.get_field("house_number").max_length)),
 }
-OPTIONAL_COLUMNS = ("nik", "peserta_baru")
+OPTIONAL_COLUMNS = ("nik", "peserta_baru", "no_rumah")
 COUPLE_COLUMNS = ["rt_id", "wife_name", "wife_birth_date", "husband_name", "children", "nik", "registered_on",
-                  "first_use"]
+                  "first_use", "house_number"]
 STATUS_COLUMNS = ["couple_id", "since", "status", "place", *LINKED_FIELDS]
 HISTORY_REASON = "import_pus"
 _BATCH = 5000  # couples turned into statements at a time
@@ -75,6 +76,7 @@ class CoupleRow:
     since: datetime.date
     nik: str  # "" when not given
     first_use: str  # FirstUse: PB when `peserta_baru` says ya, else a continuing user
+    house_number: str  # "" when not given
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def pus_read(path: Path) -> list[CoupleRow]:
                 husband_name=values["nama_suami"], children=values["jumlah_anak"], status=values["status"],
                 place=values["tempat"] or "", since=values["sejak"], nik=values["nik"] or "",
                 first_use=FirstUse.PB if values["peserta_baru"] == "ya" else FirstUse.LAMA,
+                house_number=values["no_rumah"] or "",
             ))
     check_units_exist(rows_of_rt, problems, column="kode_rt", what="RT")
     problems.raise_if_any()
@@ -158,7 +161,7 @@ def pus_write(*, rows: list[CoupleRow]) -> PusImportResult:
     for batch in tabular.batched(rows, _BATCH):
         couple_rows = [
             couples.complete((row.rt, row.wife_name, row.wife_birth_date, row.husband_name, row.children,
-                              row.nik, row.since, row.first_use))
+                              row.nik, row.since, row.first_use, row.house_number))
             for row in batch
         ]
         couple_ids = couples.insert(couple_rows, returning="id")
