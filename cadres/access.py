@@ -123,6 +123,11 @@ def unit_for_writing(user, code: str) -> Unit:
     return unit
 
 
+def visible_ancestors(user, unit) -> list[Unit]:
+    """The units above `unit` that the user may see: the way up a page's breadcrumbs offer."""
+    return [ancestor for ancestor in unit.ancestors() if can_see(user, ancestor.code)]
+
+
 def top_units(user):
     """The units a user's home page starts from: their own units, or the provinsi for an admin."""
     if root_codes(user) is None:

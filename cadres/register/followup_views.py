@@ -32,7 +32,7 @@ def follow_up_list(request, code):
         "unit": unit, "today": today, "follow_ups": found,
         "sections": {key: {"visits": visits[:SHOWN], "more": max(0, len(visits) - SHOWN), "total": len(visits)}
                      for key, visits in found.visits.items()},
-        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
+        "ancestors": access.visible_ancestors(request.user, unit),
         "can_write": access.can_write(request.user, code),
         "recorded": _recorded(request),
     }

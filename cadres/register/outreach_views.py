@@ -34,7 +34,7 @@ def prospects(request, code):
     context = {
         "unit": unit, "today": today, "funnel": month, "children": _children(unit, month),
         "reasons": sorted(((Reason(key).label, n) for key, n in month.reasons.items() if n), key=lambda r: -r[1]),
-        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
+        "ancestors": access.visible_ancestors(request.user, unit),
         "prospects": found[:SHOWN] if found is not None else None,
         "prospect_total": len(found or ()), "more": max(0, len(found or ()) - SHOWN),
         "can_write": access.can_write(request.user, code) and sees_names,

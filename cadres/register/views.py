@@ -48,7 +48,7 @@ def register(request, code):
     rows = [] if unit.is_rt else register_queries.counts_by_unit(unit, today)
     context = {
         "unit": unit, "today": today, "filters": filters,
-        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
+        "ancestors": access.visible_ancestors(request.user, unit),
         "counts": register_queries.register_counts(code, today),
         "rows": rows,
         # A desa's RTs under their RW: each RW numbers its RTs from 001 again.

@@ -15,7 +15,7 @@ QUEUE_LEVELS = ("desa", "rw", "rt")  # above a desa the queue is a summary per d
 def page_context(request, unit, period, **extra) -> dict:
     return {
         "unit": unit, "period": period_str(period), "period_date": period, "period_label": period_label(period),
-        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
+        "ancestors": access.visible_ancestors(request.user, unit),
         "closed": closed_period_for(unit.code, period),
         "can_verify": access.may_verify(request.user), "follows_reports": access.follows_reports(request.user),
         **extra,

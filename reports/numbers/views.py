@@ -27,7 +27,7 @@ def dashboard(request, code, period):
     context = {
         "unit": unit,
         "unit_title": unit_title(unit.code, unit.name),
-        "ancestors": [a for a in unit.ancestors() if access.can_see(request.user, a.code)],
+        "ancestors": access.visible_ancestors(request.user, unit),
         "period": period_str(period),
         "period_label": period_label(period),
         "previous_period": period_str(add_months(period, -1)),
