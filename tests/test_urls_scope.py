@@ -8,11 +8,14 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cadres import access
+from cadres.codes import CODE_LENGTHS
 from cadres.models import Couple, Unit
 from cadres.periods import current_period, period_str
-from reports.models import Campaign
+from reports.models import Activity, Campaign
 from reports.targets.campaigns import campaign_create
 from tests import fuzz_stats
+from tests.activity_factories import make_activity
 from tests.conftest import RT_CODES
 from tests.factories import system_admin
 from tests.register_factories import make_couple
@@ -24,10 +27,11 @@ PERSONAL = {"home", "password_change", "password_change_done"}
 # Pages that only answer POST.
 POST_ONLY = {"logout"}
 # Scoped pages that change something: readers who may not write (the OPD) get 403 inside.
-WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave", "report_send", "counselling_new"}
+WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave", "report_send", "counselling_new",
+               "activity_new", "activity_edit", "activity_delete"}
 # Scoped buttons (POST only, no page of their own): a GET is refused (405); a POST inside the
 # scope by a writer does its work and redirects, by the OPD 403, from outside 404.
-POST_BUTTONS = {"couple_repeat"}
+POST_BUTTONS = {"couple_repeat", "follow_up_toggle"}
 # Scoped pages only some roles may open, even inside their scope: the others get 403 there.
 ROLE_PAGES = {name: {"pkb", "admin"} for name in ("report_verify", "report_verify_all", "report_return", "report_reopen")}
 # Register rows are personal data: the OPD, who works with recaps, may not download them.
@@ -37,6 +41,11 @@ ROLE_PAGES["targets"] = {"opd", "admin"}
 ROLE_PAGES.update({name: {"opd", "admin"} for name in ("campaign_new", "campaign_edit", "campaign_delete")})
 # Scoped pages whose <code> must be an RT: sampled with the first RT under the persona's unit.
 RT_PAGES = {"couple_add", "report", "report_send", "report_verify", "report_return", "report_reopen"}
+# Activities belong to a desa or an RW, the lokakarya pack to a desa: sampled with the persona's
+# desa or RW (or the first desa under a unit above), and <pk> is then its activity (or that
+# activity's follow-up). An RT's cadre has neither in her scope: these answer 404 to her inside too.
+DESA_PAGES = {"activity_new", "activity_detail", "activity_edit", "activity_delete", "activity_photo",
+              "follow_up_toggle", "lokakarya_pack"}
 # URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit;
 # <campaign> a campaign of the unit itself.
 SCOPED_KWARGS = {"code", "pk", "campaign"}
@@ -69,17 +78,38 @@ def first_rt(code):
     return rts.first() or code
 
 
+def first_desa(code):
+    """The unit itself at desa or RW level, the first desa under a unit above, None for an RT."""
+    if len(code) < CODE_LENGTHS["desa"]:
+        desas = Unit.objects.subtree(code).at_level("desa").order_by("code").values_list("code", flat=True)
+        return desas.first()
+    return code if len(code) in (CODE_LENGTHS["desa"], CODE_LENGTHS["rw"]) else None
+
+
+def object_pk(name, code):
+    """The <pk> sample: a couple in the first RT under the unit, or for an activity page the first
+    desa's activity (or its follow-up)."""
+    if name in DESA_PAGES:
+        activity = Activity.objects.filter(unit_id=first_desa(code) or "-").order_by("pk").first()
+        if name == "follow_up_toggle":
+            return activity.follow_ups.first().pk if activity else 0
+        return activity.pk if activity else 0
+    couple = Couple.objects.filter(rt_id=first_rt(code)).order_by("pk").first()
+    return couple.pk if couple else 0
+
+
 def sample_url(name, code):
     """A concrete URL for a scoped pattern; every kwarg needs a sample here."""
-    couple = Couple.objects.filter(rt_id=first_rt(code)).order_by("pk").first()
     campaign = Campaign.objects.filter(unit_id=code).order_by("pk").first()
     samples = {
-        "code": first_rt(code) if name in RT_PAGES else code,
+        "code": first_rt(code) if name in RT_PAGES else (first_desa(code) or code) if name in DESA_PAGES else code,
         "period": PERIOD,
-        "pk": couple.pk if couple else 0,
+        "pk": object_pk(name, code),
         "campaign": campaign.pk if campaign else 0,
         "year": 2020,
     }
+    if name == "lokakarya_pack":  # a desa's, also from an RW
+        samples["code"] = samples["code"][: CODE_LENGTHS["desa"]]
     kwargs = {}
     for kwarg in named_patterns()[name].pattern.converters:
         assert kwarg in samples, f"add a sample value for <{kwarg}> of URL {name!r} to this test"
@@ -95,7 +125,7 @@ def test_every_url_is_classified():
 
 
 def test_there_are_scoped_urls_to_check():
-    assert {"dashboard", "register", "couple_detail"} <= set(scoped_names())
+    assert {"dashboard", "register", "couple_detail", "campaign_detail"} <= set(scoped_names())
     assert WRITE_PAGES | POST_BUTTONS | RT_PAGES | set(ROLE_PAGES) <= set(scoped_names()), "these sets name scoped URLs"
 
 
@@ -103,6 +133,13 @@ def test_there_are_scoped_urls_to_check():
 def couples(tree):
     """One couple in every RT, so that every <pk> sample has a couple in the persona's units."""
     return [make_couple(code) for code in RT_CODES]
+
+
+@pytest.fixture
+def activities(tree):
+    """One activity with a follow-up and a photo in every desa and RW, for the activity pages."""
+    return [make_activity(unit.code, follow_ups=["Kunjungan rumah"], photo=b"\xff\xd8 jpeg")
+            for unit in Unit.objects.all() if unit.level in ("desa", "rw")]
 
 
 @pytest.fixture
@@ -141,7 +178,8 @@ def scoped_cases():
 
 
 @pytest.mark.parametrize("name, persona_name", list(scoped_cases()))
-def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, campaigns, name, persona_name):
+def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, campaigns, activities, name,
+                                                  persona_name):
     persona = personas[persona_name]
     fuzz_stats.url_checks += 2
     anonymous = client.get(sample_url(name, persona.inside))
@@ -152,6 +190,10 @@ def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, cam
     refused = (writes and persona_name == "opd") or persona_name not in ROLE_PAGES.get(name, {persona_name})
     ask = client.post if name in POST_BUTTONS else client.get
     inside = 403 if refused else (302 if name in POST_BUTTONS else 200)
+    if name in DESA_PAGES and first_desa(persona.inside) is None:
+        inside = 404  # an RT's cadre: no desa or RW of hers to record an activity in
+    if name == "lokakarya_pack":  # the pack of the desa above: a PPKBD's, not an RT cadre's
+        inside = 200 if access.can_see(persona.user, persona.inside[: CODE_LENGTHS["desa"]]) else 404
     assert ask(sample_url(name, persona.inside)).status_code == inside
     if name in POST_BUTTONS:
         assert client.get(sample_url(name, persona.inside)).status_code == 405
@@ -162,20 +204,24 @@ def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, cam
 
 
 @pytest.mark.parametrize("name, persona_name", [(n, p) for n in sorted(WRITE_PAGES) for p in ["opd", "outsider"]])
-def test_write_pages_refuse_a_post_from_readers_and_outsiders(client, personas, couples, name, persona_name):
+def test_write_pages_refuse_a_post_from_readers_and_outsiders(client, personas, couples, activities, name,
+                                                              persona_name):
     """The OPD may not write inside its scope (403); an outsider learns nothing (404); no change."""
     persona = personas[persona_name]
     url = sample_url(name, "32.14.02" if persona_name == "opd" else "32.14.01.2001")
-    before = (Couple.objects.count(), list(Couple.objects.values_list("left_on", flat=True)))
+    before = (Couple.objects.count(), list(Couple.objects.values_list("left_on", flat=True)),
+              list(Activity.objects.values_list("pk", "version")))
     assert client.post(url, {}).status_code == 302  # anonymous: to the login page
     client.force_login(persona.user)
     data = {"left_on": "2024-01-01", "left_reason": "cerai", "status": "pil", "place": "swasta", "since": "2024-01-01"}
     assert client.post(url, data).status_code == (403 if persona_name == "opd" else 404)
-    assert (Couple.objects.count(), list(Couple.objects.values_list("left_on", flat=True))) == before
+    assert (Couple.objects.count(), list(Couple.objects.values_list("left_on", flat=True)),
+            list(Activity.objects.values_list("pk", "version"))) == before
 
 
 @pytest.mark.parametrize("name", scoped_names())
-def test_scoped_urls_are_404_for_unknown_units_and_bad_periods(client, personas, couples, campaigns, name):
+def test_scoped_urls_are_404_for_unknown_units_and_bad_periods(client, personas, couples, campaigns, activities,
+                                                              name):
     client.force_login(personas["admin"].user)
     ask = client.post if name in POST_BUTTONS else client.get
     assert ask(sample_url(name, "99.99")).status_code == 404

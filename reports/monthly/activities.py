@@ -1,7 +1,8 @@
 """The desa part of the PPKBD's monthly report (docs/domain.md): meetings held, KIE sessions, and per
 poktan (BKB, BKR, BKL, UPPKA, PIK-R) the families targeted, members, members who are PUS, PUS
-members using KB, and meetings held. Written by `desa_activity_save`, summed over any subtree by
-`desa_activity_sums`.
+members using KB, and meetings held. The poktan numbers are written by `desa_activity_save`; the
+meetings and KIE sessions are counted from the activities recorded as events
+(`reports.monthly.events`); all of it is summed over any subtree by `desa_activity_sums`.
 
 Activities are not verified like the RT counts: what the PPKBD saved is what is summed. The same
 optimistic locking as the RT report keeps two people from overwriting each other, and a month
@@ -33,7 +34,8 @@ def poktan_key(kind: str, name: str) -> str:
 
 
 def activity_keys() -> list[str]:
-    return list(DESA_FIELDS) + [poktan_key(kind, name) for kind in POKTAN_KINDS for name in POKTAN_FIELDS]
+    """The numbers the PPKBD types: five per poktan (meetings and KIE sessions are counted)."""
+    return [poktan_key(kind, name) for kind in POKTAN_KINDS for name in POKTAN_FIELDS]
 
 
 def activity_values(report: DesaActivityReport | None) -> dict[str, int]:
@@ -68,15 +70,13 @@ def _check_values(values: dict):
 
 @transaction.atomic
 def desa_activity_save(*, desa: Unit, period: datetime.date, values: dict, version: int, by) -> DesaActivityReport:
-    """Saves the desa's activities of the month: the report and its five poktan rows."""
+    """Saves the desa's poktan numbers of the month: the report and its five poktan rows."""
     report = _claim(desa, period, version)
     if desa.level != "desa" or not access.can_write(by, desa.code):
         raise WorkflowError(_("Anda tidak boleh mengisi kegiatan desa ini."))
     check_period_open(desa.code, period)
     check_month_started(period)
     _check_values(values)
-    for name in DESA_FIELDS:
-        setattr(report, name, values[name])
     report.updated_by, report._history_user = by, by
     if report.pk:
         report.save()

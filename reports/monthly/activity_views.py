@@ -16,6 +16,8 @@ from reports.models import DesaActivityReport
 from reports.monthly import workflow
 from reports.monthly.activities import activity_values, desa_activity_save, desa_activity_sums, poktan_rows
 from reports.monthly.closing import closing_summary
+from reports.monthly.events import (KIND_GROUPS, LIST_LIMIT, activities_in, child_rows, counts_by_child,
+                                    open_follow_ups)
 from reports.monthly.deadlines import kabupaten_code, period_close, period_reopen
 from reports.monthly.forms import DesaActivityForm
 from reports.monthly.locking import StaleReport
@@ -23,11 +25,13 @@ from reports.monthly.view_helpers import page_context, stale_form
 
 @login_required
 def desa_activities(request, code, period):
+    """The month's activities of a unit: for a desa its events, open follow-ups and the poktan
+    form; for an RW its events; above a desa the sums, counts per unit and the latest events."""
     unit = access.unit_for_reading(request.user, code)
     sums = desa_activity_sums(code, period)
     context = page_context(request, unit, period, sums=sums, poktan_rows=poktan_rows(sums))
+    context |= _events_context(request, unit, period, closed=context["closed"])
     if unit.level != "desa":
-        context["children"] = unit.children.all() if unit.level in ("provinsi", "kabupaten", "kecamatan") else []
         return render(request, "reports/workflow/activities_sum.html", context)
     if request.method == "POST" and not access.can_write(request.user, code):
         raise PermissionDenied
@@ -45,12 +49,27 @@ def desa_activities(request, code, period):
             except workflow.WorkflowError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Kegiatan desa disimpan."))
+                messages.success(request, _("Angka poktan disimpan."))
                 return redirect("desa_activities", code=code, period=period_str(period))
         context["form"] = form
     elif access.can_write(request.user, code) and context["closed"] is None:
         context["form"] = DesaActivityForm(initial={**activity_values(report), "version": report.version if report else 0})
     return render(request, "reports/workflow/activities.html", context, status=status)
+
+
+def _events_context(request, unit, period, *, closed) -> dict:
+    if unit.level == "rt":
+        return {}
+    context = {"activities": activities_in(unit.code, period)[:LIST_LIMIT], "list_limit": LIST_LIMIT}
+    if unit.level in ("desa", "rw"):
+        context["open_follow_ups"] = open_follow_ups(unit.code, period)
+        context["can_record"] = access.can_write(request.user, unit.code) and closed is None
+    else:
+        children = unit.children.all()
+        context["children"] = children
+        context["child_rows"] = child_rows(children, counts_by_child(unit.code, period))
+        context["kind_groups"] = [label for label, _kinds in KIND_GROUPS]
+    return context
 
 
 @login_required

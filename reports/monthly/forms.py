@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.monthly.activities import DESA_FIELDS, POKTAN_KINDS, activity_keys, poktan_key
 from cadres.indicators import (COUNT_FIELDS, GC_FIELDS, METHOD_LABELS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA,
                                PLACES)
-from reports.models import (POKTAN_FIELDS, DesaActivityReport, MonthlyReport, PoktanActivity, PoktanKind, balance_error,
-                            pb_pasca_error)
+from reports.models import POKTAN_FIELDS, MonthlyReport, PoktanActivity, PoktanKind, balance_error, pb_pasca_error
+from reports.monthly.activities import POKTAN_KINDS, activity_keys, poktan_key
 from reports.monthly.workflow import COMMENT_MAX, REASON_MAX
 
 MAX_COUNT = 99_999  # an RT has some 15–35 couples: anything near this is a typing slip
@@ -219,15 +218,13 @@ def activity_input(label: str) -> forms.IntegerField:
 
 
 class DesaActivityForm(forms.Form):
-    """The PPKBD's desa activities of a month: two desa numbers, five per poktan."""
+    """The PPKBD's poktan numbers of a month: five per poktan."""
 
     version = forms.IntegerField(min_value=0, max_value=MAX_VERSION, widget=forms.HiddenInput,
                                  error_messages=MonthlyReportForm.base_fields["version"].error_messages)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in DESA_FIELDS:
-            self.fields[name] = activity_input(_capital(DesaActivityReport._meta.get_field(name).verbose_name))
         for kind in POKTAN_KINDS:
             for name in POKTAN_FIELDS:
                 label = f"{PoktanKind(kind).label}: {PoktanActivity._meta.get_field(name).verbose_name}"
@@ -250,8 +247,8 @@ class DesaActivityForm(forms.Form):
         return {key: self.cleaned_data[key] for key in activity_keys()}
 
     def groups(self) -> list[tuple[str, list]]:
-        """The inputs by section: the desa's own, then one group per poktan."""
-        groups = [(_("Desa"), [self[name] for name in DESA_FIELDS])]
+        """The inputs by section: one group per poktan."""
+        groups = []
         for kind in POKTAN_KINDS:
             groups.append((PoktanKind(kind).label, [self[poktan_key(kind, name)] for name in POKTAN_FIELDS]))
         return groups

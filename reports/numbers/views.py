@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cadres import access
 from cadres.periods import add_months, current_period, parse_period, period_label, period_str
 from reports.numbers.dashboard import dashboard_for
+from reports.numbers.exports.pack import pack_pdf
 from reports.numbers.exports.pdf import recap_pdf
 from reports.numbers.exports.tables import child_level_title, sort_headers, unit_title
 from reports.numbers.exports.xlsx import XLSX_TYPE, recap_xlsx
@@ -72,11 +73,20 @@ def recap_xlsx_download(request, code, period):
     return _attachment(recap_xlsx(unit, period), XLSX_TYPE, unit, period, "xlsx")
 
 
-def recap_filename(unit, period, extension):
-    return f"rekap-{unit.code}-{period_str(period)}.{extension}"
+@login_required
+def lokakarya_pack(request, code, period):
+    """The mini lokakarya pack of a desa (sums and follow-ups only: everyone who sees the desa)."""
+    unit = access.unit_for_reading(request.user, code)
+    if unit.level != "desa":
+        raise Http404
+    return _attachment(pack_pdf(unit, period), "application/pdf", unit, period, "pdf", name="lokakarya")
 
 
-def _attachment(content, content_type, unit, period, extension):
+def recap_filename(unit, period, extension, name="rekap"):
+    return f"{name}-{unit.code}-{period_str(period)}.{extension}"
+
+
+def _attachment(content, content_type, unit, period, extension, name="rekap"):
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{recap_filename(unit, period, extension)}"'
+    response["Content-Disposition"] = f'attachment; filename="{recap_filename(unit, period, extension, name)}"'
     return response

@@ -29,7 +29,7 @@ from django.utils import timezone
 from cadres import access, codes
 from cadres.indicators import METHODS, percent
 from cadres.indicators import METHOD_LABELS
-from cadres.periods import period_label
+from cadres.periods import month_end, period_label
 from reports.models import Campaign, MonthlyReport, rt_subtree_q
 from reports.numbers.register_month import RT_FIELD, counted_changes
 
@@ -177,3 +177,9 @@ def active_campaigns(code: str, today: datetime.date | None = None) -> list[Camp
     """The campaigns running today (start ≤ today ≤ end) of the unit or the units above it."""
     today = today or timezone.localdate()
     return progress(list(_of_unit_and_ancestors(code).filter(start__lte=today, end__gte=today)), within=code)
+
+
+def campaigns_in_month(code: str, period: datetime.date) -> list[CampaignProgress]:
+    """The campaigns of the unit or the units above it running on any day of the month."""
+    running = _of_unit_and_ancestors(code).filter(start__lte=month_end(period), end__gte=period)
+    return progress(list(running), within=code)

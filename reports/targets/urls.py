@@ -8,6 +8,7 @@ urlpatterns = [
     path("target/<code:code>/<int:year>/", target_views.targets, name="targets"),
     path("kampanye/<code:code>/", campaign_views.campaigns, name="campaigns"),
     path("kampanye/<code:code>/baru/", campaign_views.campaign_new, name="campaign_new"),
+    path("kampanye/<code:code>/<int:campaign>/", campaign_views.campaign_detail, name="campaign_detail"),
     path("kampanye/<code:code>/<int:campaign>/ubah/", campaign_views.campaign_edit, name="campaign_edit"),
     path("kampanye/<code:code>/<int:campaign>/hapus/", campaign_views.campaign_remove, name="campaign_delete"),
 ]
