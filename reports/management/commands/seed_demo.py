@@ -2,12 +2,14 @@
 
 from django.core.management.base import BaseCommand
 
+from reports.demo.activities import add_activities
 from reports.demo.register import add_couples
 from reports.demo.reports import add_reports, add_targets
 from reports.demo.wilayah import STEPS, demo_load, demo_logins
 
-# The wilayah, IMP and accounts (reports.demo.wilayah), then the register, and reports made from it.
-ALL_STEPS = [*STEPS, add_couples, add_reports, add_targets]
+# The wilayah, IMP and accounts (reports.demo.wilayah), then the register, reports made from it,
+# targets, and activities with counselling.
+ALL_STEPS = [*STEPS, add_couples, add_reports, add_targets, add_activities]
 
 
 class Command(BaseCommand):
