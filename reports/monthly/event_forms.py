@@ -1,10 +1,12 @@
 """The form of an activity: what the PPKBD writes after a meeting, on her phone."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from cadres.register.forms import DateInput, indonesian_dates, not_in_future
 from reports.models import Activity, Topic
+from reports.models.events import MAX_ATTENDANCE
 from reports.monthly import photos
 from reports.monthly.events import KEEP
 
@@ -35,8 +37,11 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         indonesian_dates(self)
         self.fields["kind"].choices = [choice for choice in self.fields["kind"].choices if choice[0]]
+        self.fields["attendance"].max_value = MAX_ATTENDANCE
+        self.fields["attendance"].validators.append(MaxValueValidator(MAX_ATTENDANCE))
         self.fields["attendance"].error_messages |= {
             "required": _("Jumlah peserta wajib diisi."), "invalid": _("Jumlah peserta harus bilangan bulat."),
+            "max_value": _("Jumlah peserta paling banyak %(limit_value)s."),
         }
         for number in range(1, FOLLOW_UP_INPUTS + 1):
             self.fields[f"follow_up_{number}"] = forms.CharField(

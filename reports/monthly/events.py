@@ -9,6 +9,7 @@ query. A month the OPD closed refuses changes to its activities, as it does to i
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
@@ -85,7 +86,10 @@ def activity_save(*, unit: Unit, by, values: dict, follow_ups=(), photo=KEEP, ac
     if photo is not KEEP:
         activity.photo = photo
     activity._history_user = by
-    activity.full_clean(exclude=["unit", "created_by"])
+    try:
+        activity.full_clean(exclude=["unit", "created_by"])
+    except ValidationError as error:
+        raise WorkflowError(" ".join(error.messages)) from None
     activity.save()
     for text in follow_ups:
         if text.strip():
