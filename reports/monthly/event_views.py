@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres import access
+from cadres.navigation import back
 from cadres.periods import month_end, period_str
 from reports.models import Activity, FollowUp
 from reports.monthly.event_forms import ActivityForm
@@ -133,7 +134,4 @@ def follow_up_toggle(request, pk):
         messages.success(request, _("Tindak lanjut dibuka lagi: %(text)s") % {"text": follow_up.text})
     else:
         messages.success(request, _("Tindak lanjut selesai: %(text)s") % {"text": follow_up.text})
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("activity_detail", pk=follow_up.activity_id)
+    return redirect(back(request, reverse("activity_detail", args=[follow_up.activity_id])))
