@@ -18,6 +18,7 @@ from cadres.periods import add_months, period_str
 from reports.models import MonthlyReport, ReportStatus
 from reports.monthly import queue, workflow
 from reports.monthly.activities import desa_activity_sums, poktan_rows
+from reports.monthly.events import LIST_LIMIT, activities_in
 from reports.monthly.deadlines import on_time_counts
 from reports.monthly.forms import NoteForm, VersionForm
 from reports.monthly.report_page import report_table
@@ -29,7 +30,8 @@ def verification_queue(request, code, period):
     unit = access.unit_for_reading(request.user, code)
     sums = desa_activity_sums(code, period)
     context = page_context(request, unit, period, timeliness=on_time_counts(code, period), sums=sums,
-                       poktan_rows=poktan_rows(sums), statuses=queue.STATUSES, by_rt=unit.level in QUEUE_LEVELS)
+                       poktan_rows=poktan_rows(sums), statuses=queue.STATUSES, by_rt=unit.level in QUEUE_LEVELS,
+                       activities=activities_in(code, period)[:LIST_LIMIT], list_limit=LIST_LIMIT)
     if context["by_rt"]:
         rows = queue.rt_rows(code, period)
         context["rows"], context["groups"] = rows, queue.group_by_rw(code, rows)
