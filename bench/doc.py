@@ -31,7 +31,7 @@ LABELS = {
     "dashboard.kabupaten": "dashboard page, kabupaten",
     "register_month.desa": "register month (register_rollup), desa",
     "register_page.desa": "register page, desa",
-    "follow_ups.desa": "follow-up list page, desa (500 couples)",
+    "follow_ups.desa": "follow-up list page, desa (600 couples)",
     "rekap.pdf.kabupaten": "rekap.pdf, kabupaten",
     "rekap.xlsx.kabupaten": "rekap.xlsx, kabupaten (5,000 RT rows)",
     "register_xlsx.kabupaten": "register workbook, kabupaten (all couples)",

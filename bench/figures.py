@@ -3,10 +3,12 @@ aggregates over the same rows), the recap at each level, the dashboards, the reg
 the exports and the imports."""
 
 import datetime
+import random
 import tempfile
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Max
 from django.test import Client
 
 from bench.files import pus_file, reports_file
@@ -14,9 +16,10 @@ from bench.measure import Figure, in_child, in_process, median_ms
 from cadres.indicators import COUNT_FIELDS
 from cadres.models import Couple, CoupleStatus, Role, Unit, User
 from cadres.models.register import birthday_bounds
-from cadres.periods import month_end, period_str
+from cadres.periods import add_months, month_end, period_str
 from reports.models import MonthlyReport
 from reports.numbers.recap import recap_for
+from reports.demo.synth import Size, bulk_insert, couple_with_history, linked_rows, rt_codes
 from reports.numbers.register_month import register_rollup
 
 REPORTS = MonthlyReport._meta.db_table
@@ -115,13 +118,37 @@ def pages(codes: dict[str, str], period: datetime.date, runs: int, heavy_runs: i
                               floor="floor_register.desa"))
     figures.append(in_process("register_page.desa", page_call(client, f"/register/{codes['desa']}/"), runs,
                               floor="floor_register.desa"))
-    figures.append(in_process("follow_ups.desa", page_call(client, f"/tindak-lanjut/{codes['desa']}/"), runs,
-                              floor="floor_register.desa"))
+    figures.append(follow_ups_of_a_bigger_desa(client, codes["desa"], period, runs))
     for kind in ("pdf", "xlsx"):
         figures.append(in_process(f"rekap.{kind}.kabupaten",
                                   page_call(client, f"/wilayah/{codes['kabupaten']}/{month}/rekap.{kind}"),
                                   heavy_runs, floor="floor.kabupaten"))
     return figures
+
+
+EXTRA_PER_RT = 5  # 20 RTs × (25 + 5) couples: the 600 couples of the follow-up list's target
+
+
+def follow_ups_of_a_bigger_desa(client, desa: str, period: datetime.date, runs: int) -> Figure:
+    """The follow-up list of the bench's desa grown to 600 couples (5 more in each RT, made as
+    synth makes them), measured, then rolled back so that no other figure sees them."""
+    size, rng = Size(), random.Random(f"bench:{desa}")
+    first = add_months(period, 1 - size.months)
+    with transaction.atomic():
+        last = Couple.objects.aggregate(last=Max("id"))["last"]
+        couples, statuses = [], []
+        for rt in rt_codes(desa, size):
+            for number in range(size.couples_per_rt + 1, size.couples_per_rt + EXTRA_PER_RT + 1):
+                last += 1
+                couple, history = couple_with_history(rng, rt, number, first, period)
+                couples.append(couple | {"id": last})
+                statuses += linked_rows(couples[-1], history)
+        bulk_insert(Couple, couples)
+        bulk_insert(CoupleStatus, statuses)
+        figure = in_process("follow_ups.desa", page_call(client, f"/tindak-lanjut/{desa}/"), runs,
+                            floor="floor_register.desa", rows=Couple.objects.in_subtree(desa).count())
+        transaction.set_rollback(True)
+    return figure
 
 
 def children(kabupaten: str, period: datetime.date, runs: int, workdir: Path) -> list[Figure]:

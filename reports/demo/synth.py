@@ -141,7 +141,7 @@ def _build(code, size, seed, until, progress) -> SynthResult:
                     couple, history = couple_with_history(rng, rt, number, first, until)
                     couple["id"] = couple_id
                     couples.append(couple)
-                    statuses += _linked(couple, history)
+                    statuses += linked_rows(couple, history)
                 reports += rt_reports(rng, rt, size, first)
         for model, rows in ((Couple, couples), (CoupleStatus, statuses), (MonthlyReport, reports)):
             bulk_insert(model, rows)
@@ -155,7 +155,7 @@ def _build(code, size, seed, until, progress) -> SynthResult:
     return result
 
 
-def _linked(couple: dict, history: list[CoupleStatus]) -> list[dict]:
+def linked_rows(couple: dict, history: list[CoupleStatus]) -> list[dict]:
     """The status rows with `kind`, `is_pb` and `until` set by the register's own rule."""
     link_statuses(history, first_use=couple["first_use"], ever_used=couple["ever_used"])
     return [
