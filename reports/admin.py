@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cadres.indicators import NON_USERS, PA_FIELDS, PB_FIELDS
-from reports.models import Campaign, ClosedPeriod, DesaActivityReport, MonthlyReport, PoktanActivity, PpmTarget
+from reports.models import (Activity, Campaign, ClosedPeriod, DesaActivityReport, FollowUp, MonthlyReport, PoktanActivity,
+                            PpmTarget)
 from reports.numbers.summary import desa_months_refresh
 
 
@@ -98,8 +99,38 @@ class DesaActivityReportAdmin(SimpleHistoryAdmin):
     search_fields = ["desa__code", "desa__name"]
     list_select_related = ["desa", "updated_by"]
     raw_id_fields = ["desa"]
-    readonly_fields = ["updated_by", "updated_at", "version"]
+    # Meetings and KIE sessions are counted from the activities (reports.monthly.events).
+    readonly_fields = ["meetings", "kie_sessions", "updated_by", "updated_at", "version"]
     inlines = [PoktanActivityInline]
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    fields = ["text", "closed_on", "closed_by"]
+    readonly_fields = fields
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    """To look up and audit; activities are recorded and changed on the app's pages, which keep
+    the desa's monthly counts equal to them."""
+
+    list_display = ["date", "kind", "unit", "place", "attendance", "created_by"]
+    list_filter = ["kind", ("date", admin.DateFieldListFilter)]
+    search_fields = ["unit__code", "unit__name", "place", "speaker"]
+    list_select_related = ["unit", "created_by"]
+    exclude = ["photo"]
+    inlines = [FollowUpInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Campaign)
