@@ -70,6 +70,12 @@ def sees_counselling(user) -> bool:
     return user.is_authenticated and user.role in (Role.KADER, Role.PKB, Role.ADMIN)
 
 
+def sees_couple_names(user) -> bool:
+    """Who may read couples' names and house numbers off a map (the Peta PUS): the cadres who keep
+    the register, their PKB, admins. The OPD gets the counts."""
+    return user.is_authenticated and user.role in (Role.KADER, Role.PKB, Role.ADMIN)
+
+
 def home_of(user) -> str:
     """Which home page the user gets: the cadre's task, the PKB's queue, or the overview."""
     return {Role.KADER: "kader", Role.PKB: "pkb"}.get(user.role, "overview")

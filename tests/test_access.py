@@ -62,7 +62,7 @@ def test_targets_and_campaigns_are_set_only_by_the_opd_in_its_scope_even_from_a_
 def test_the_roles_rules(personas):
     rules = {name: {persona: getattr(access, name)(personas[persona].user) for persona in ("kader", "pkb", "opd", "admin")}
              for name in ("may_verify", "may_close_period", "may_set_targets", "may_export_register",
-                          "sees_full_nik", "sees_birth_dates", "follows_reports", "sees_counselling")}
+                          "sees_full_nik", "sees_birth_dates", "follows_reports", "sees_counselling", "sees_couple_names")}
     assert rules == {
         "may_verify": {"kader": False, "pkb": True, "opd": False, "admin": True},
         "may_close_period": {"kader": False, "pkb": False, "opd": True, "admin": True},
@@ -72,6 +72,7 @@ def test_the_roles_rules(personas):
         "sees_birth_dates": {"kader": True, "pkb": False, "opd": False, "admin": True},
         "follows_reports": {"kader": False, "pkb": True, "opd": True, "admin": True},
         "sees_counselling": {"kader": True, "pkb": True, "opd": False, "admin": True},
+        "sees_couple_names": {"kader": True, "pkb": True, "opd": False, "admin": True},
     }
 
 

@@ -40,7 +40,7 @@ ROLE_PAGES["register_xlsx"] = {"kader", "pkb", "admin", "outsider"}
 ROLE_PAGES["targets"] = {"opd", "admin"}
 ROLE_PAGES.update({name: {"opd", "admin"} for name in ("campaign_new", "campaign_edit", "campaign_delete")})
 # Scoped pages whose <code> must be an RT: sampled with the first RT under the persona's unit.
-RT_PAGES = {"couple_add", "report", "report_send", "report_verify", "report_return", "report_reopen"}
+RT_PAGES = {"couple_add", "report", "report_send", "report_verify", "report_return", "report_reopen", "peta_pdf"}
 # Activities belong to a desa or an RW, the lokakarya pack to a desa: sampled with the persona's
 # desa or RW (or the first desa under a unit above), and <pk> is then its activity (or that
 # activity's follow-up). An RT's cadre has neither in her scope: these answer 404 to her inside too.

@@ -83,14 +83,15 @@ def follow_ups(code: str, today: datetime.date) -> FollowUps:
     """Who to visit below `code` (an RT, RW, desa or above), by section, most urgent first."""
     result = FollowUps()
     for couple in _candidates(code, today):
-        for visit in _visits(couple, today):
+        for visit in visits_of(couple, today):
             result.visits[visit.section].append(visit)
     result.visits["ulang"].sort(key=lambda visit: (visit.due, visit.couple.rt_id))
     result.visits["umur"].sort(key=lambda visit: visit.due)
     return result
 
 
-def _visits(couple: Couple, today: datetime.date) -> list[Visit]:
+def visits_of(couple: Couple, today: datetime.date) -> list[Visit]:
+    """Why a couple annotated as `_candidates` does (needs a visit), if it does."""
     visits = []
     if couple.current_status in REPEATED:
         due = next_repeat(couple.current_status, couple.current_cycle, couple.current_since, couple.last_service)

@@ -34,11 +34,16 @@ def _with_status_on(couples, day: datetime.date):
         then_status=F("held__status"), then_place=F("held__place"))
 
 
+def prospect_q(day: datetime.date, status: str = "then_status") -> Q:
+    """Couples annotated with their status in force (`status`) who are prospects that day."""
+    return Q(**{f"{status}__in": NOT_MKJP}) & (
+        Q(**{status: "tial"}) | Q(children__gt=2) | Q(wife_birth_date__lte=years_before(day, 36)))
+
+
 def prospects_on(code: str, day: datetime.date):
     """The prospects below `code` on that day (`then_status`: their status in force)."""
     couples = _with_status_on(Couple.objects.in_subtree(code).filter(pus_on_q(day)), day)
-    return couples.filter(then_status__in=NOT_MKJP).filter(
-        Q(then_status="tial") | Q(children__gt=2) | Q(wife_birth_date__lte=years_before(day, 36)))
+    return couples.filter(prospect_q(day))
 
 
 def prospect_list(code: str, today: datetime.date) -> list[Couple]:

@@ -11,7 +11,7 @@ from cadres.indicators import METHODS
 from cadres.models import Couple, CoupleStatus
 from cadres.periods import add_months, current_period
 from cadres.register.rules import link_statuses
-from reports.demo.wilayah import demo_units, person_name
+from reports.demo.wilayah import FEMALE_FIRST, MALE_FIRST, demo_units, person_name
 
 COUPLES_PER_RT = (15, 35)
 HISTORY_MONTHS = 24
@@ -47,8 +47,11 @@ def _couple(rng: random.Random, rt_code: str, number: int, start: datetime.date)
     youngest = None
     if children:
         youngest = start - datetime.timedelta(days=rng.randrange(30, 8 * 365))
+    first = person_name(rng).split(" ")[0]
+    if first in MALE_FIRST:  # the cadres' name maker gives some men's names; a wife gets a woman's
+        first = FEMALE_FIRST[number % len(FEMALE_FIRST)]
     return Couple(
-        rt_id=rt_code, wife_name=person_name(rng).split(" ")[0] + " " + rng.choice(("Rahayu", "Lestari", "Wati")),
+        rt_id=rt_code, wife_name=first + " " + rng.choice(("Rahayu", "Lestari", "Wati")), house_number=str(number),
         husband_name=f"{rng.choice(('Asep', 'Dede', 'Ujang', 'Cecep', 'Agus', 'Yayan'))} {rng.choice(('Hidayat', 'Saepudin', 'Rahmat'))}",
         wife_birth_date=born, children=children, youngest_birth_date=youngest,
         address=f"Rumah no. {number}", registered_on=start,

@@ -13,6 +13,7 @@ from cadres.periods import add_months, current_period, parse_period, period_labe
 from reports.numbers.dashboard import dashboard_for
 from reports.numbers.exports.pack import pack_pdf
 from reports.numbers.exports.pdf import recap_pdf
+from reports.numbers.exports.peta_pdf import MAP_LEVELS, map_context, peta_pdf
 from reports.numbers.exports.tables import child_level_title, sort_headers, unit_title
 from reports.numbers.exports.xlsx import XLSX_TYPE, recap_xlsx
 from reports.numbers.recap import recap_for, to_jsonable
@@ -40,6 +41,8 @@ def dashboard(request, code, period):
         "campaigns": active_campaigns(unit.code),
         "can_edit_targets": access.may_set_targets(request.user),
     }
+    if unit.is_rt:
+        context["peta"] = map_context(unit, period, names=access.sees_couple_names(request.user))
     return render(request, "reports/dashboard.html", context)
 
 
@@ -80,6 +83,16 @@ def lokakarya_pack(request, code, period):
     if unit.level != "desa":
         raise Http404
     return _attachment(pack_pdf(unit, period), "application/pdf", unit, period, "pdf", name="lokakarya")
+
+
+@login_required
+def peta_pdf_download(request, code, period):
+    """The Peta PUS of an RT, or one page per RT of an RW or desa."""
+    unit = access.unit_for_reading(request.user, code)
+    if unit.level not in MAP_LEVELS:
+        raise Http404
+    content = peta_pdf(unit, period, names=access.sees_couple_names(request.user))
+    return _attachment(content, "application/pdf", unit, period, "pdf", name="peta")
 
 
 def recap_filename(unit, period, extension, name="rekap"):

@@ -65,14 +65,9 @@ def lowest_mkjp_rts(desa_code: str, period: datetime.date, limit: int = LOWEST_R
     for code, sums in per_rt.items():
         figures = summarize(sums.counts)
         if sums.received and figures["pa"]:
-            rows.append({"label": rt_label(code), "pa": figures["pa"], "mkjp": figures["mkjp"],
+            rows.append({"label": tables.rt_label(code), "pa": figures["pa"], "mkjp": figures["mkjp"],
                          "pct": figures["pct"]["mkjp"]})
     return sorted(rows, key=lambda row: (row["pct"], -row["pa"], row["label"]))[:limit]
-
-
-def rt_label(code: str) -> str:
-    rw, rt = code.split(".")[-2:]
-    return f"RT {rt} / RW {rw}"
 
 
 def mkjp_against_target(desa_code: str, period: datetime.date, recap: dict) -> dict:

@@ -43,6 +43,12 @@ def unit_title(code: str, name: str) -> str:
     return name if name.startswith(word + " ") else f"{word} {name}"
 
 
+def rt_label(code: str) -> str:
+    """`RT 002 / RW 003`: an RT named for someone who knows the desa."""
+    rw, rt = code.split(".")[-2:]
+    return f"RT {rt} / RW {rw}"
+
+
 def child_level_title(level: str) -> str:
     """What a unit's children are called in a table heading: `RW`, `Desa/Kelurahan`, ..."""
     child = codes.child_level(level)
