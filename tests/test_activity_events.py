@@ -194,18 +194,21 @@ def test_a_closed_month_refuses_new_and_changed_activities(client, ppkbd, person
     assert "record-activity" not in client.get(MONTH).content.decode()
 
 
-def test_an_rt_cadre_records_no_activities_and_the_opd_only_reads(client, personas):
+def test_an_rt_cadre_records_her_rts_activities_only_and_the_opd_only_reads(client, personas):
     activity = make_activity(DESA)
+    rt = personas["kader"].inside
     client.force_login(personas["kader"].user)
-    assert client.get(f"/kegiatan/{personas['kader'].inside}/2020-11/baru/").status_code == 404
-    assert client.get(f"/kegiatan/catatan/{activity.pk}/").status_code == 404  # the desa is not hers
+    assert client.post(f"/kegiatan/{rt}/2020-11/baru/", form_data(kind="pertemuan")).status_code == 302
+    assert DesaActivityReport.objects.get(desa_id=DESA).meetings == 2  # a POK KB's meeting counts in its desa
+    assert client.get(f"/kegiatan/catatan/{activity.pk}/").status_code == 404  # the desa's is not hers
+    assert client.get("/kegiatan/32.14.01/2020-11/baru/").status_code == 404  # a kecamatan: neither
     client.force_login(personas["opd"].user)
     assert client.get(f"/kegiatan/catatan/{activity.pk}/").status_code == 200
     assert client.post(NEW, form_data()).status_code == 403
     assert client.post(f"/kegiatan/catatan/{activity.pk}/hapus/").status_code == 403
     follow_up = make_activity(DESA, follow_ups=["A"]).follow_ups.get()
     assert client.post(f"/kegiatan/tindak-lanjut/{follow_up.pk}/").status_code == 403
-    assert Activity.objects.count() == 2 and FollowUp.objects.get().closed_on is None
+    assert Activity.objects.count() == 3 and FollowUp.objects.filter(closed_on__isnull=False).count() == 0
 
 
 def test_removing_asks_first_then_removes(client, ppkbd):

@@ -41,9 +41,9 @@ ROLE_PAGES["targets"] = {"opd", "admin"}
 ROLE_PAGES.update({name: {"opd", "admin"} for name in ("campaign_new", "campaign_edit", "campaign_delete")})
 # Scoped pages whose <code> must be an RT: sampled with the first RT under the persona's unit.
 RT_PAGES = {"couple_add", "report", "report_send", "report_verify", "report_return", "report_reopen", "peta_pdf"}
-# Activities belong to a desa or an RW, the lokakarya pack to a desa: sampled with the persona's
-# desa or RW (or the first desa under a unit above), and <pk> is then its activity (or that
-# activity's follow-up). An RT's cadre has neither in her scope: these answer 404 to her inside too.
+# Activities belong to a desa, RW or RT, the lokakarya pack to a desa: sampled with the persona's
+# unit (or the first desa under a unit above), and <pk> is then its activity (or that activity's
+# follow-up). The pack of an RT cadre's desa is not hers: 404 inside too.
 DESA_PAGES = {"activity_new", "activity_detail", "activity_edit", "activity_delete", "activity_photo",
               "follow_up_toggle", "lokakarya_pack"}
 # URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit;
@@ -79,11 +79,11 @@ def first_rt(code):
 
 
 def first_desa(code):
-    """The unit itself at desa or RW level, the first desa under a unit above, None for an RT."""
+    """The unit itself at desa, RW or RT level, or the first desa under a unit above."""
     if len(code) < CODE_LENGTHS["desa"]:
         desas = Unit.objects.subtree(code).at_level("desa").order_by("code").values_list("code", flat=True)
         return desas.first()
-    return code if len(code) in (CODE_LENGTHS["desa"], CODE_LENGTHS["rw"]) else None
+    return code if len(code) >= CODE_LENGTHS["desa"] else None
 
 
 def object_pk(name, code):
@@ -137,9 +137,9 @@ def couples(tree):
 
 @pytest.fixture
 def activities(tree):
-    """One activity with a follow-up and a photo in every desa and RW, for the activity pages."""
+    """One activity with a follow-up and a photo in every desa, RW and RT, for the activity pages."""
     return [make_activity(unit.code, follow_ups=["Kunjungan rumah"], photo=b"\xff\xd8 jpeg")
-            for unit in Unit.objects.all() if unit.level in ("desa", "rw")]
+            for unit in Unit.objects.all() if unit.level in ("desa", "rw", "rt")]
 
 
 @pytest.fixture
@@ -190,8 +190,6 @@ def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, cam
     refused = (writes and persona_name == "opd") or persona_name not in ROLE_PAGES.get(name, {persona_name})
     ask = client.post if name in POST_BUTTONS else client.get
     inside = 403 if refused else (302 if name in POST_BUTTONS else 200)
-    if name in DESA_PAGES and first_desa(persona.inside) is None:
-        inside = 404  # an RT's cadre: no desa or RW of hers to record an activity in
     if name == "lokakarya_pack":  # the pack of the desa above: a PPKBD's, not an RT cadre's
         inside = 200 if access.can_see(persona.user, persona.inside[: CODE_LENGTHS["desa"]]) else 404
     assert ask(sample_url(name, persona.inside)).status_code == inside

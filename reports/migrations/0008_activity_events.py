@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='activity',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.In(django.db.models.functions.text.Length('unit'), (13, 17)), name='activity_in_a_desa_or_rw', violation_error_message='Kegiatan dicatat untuk desa/kelurahan atau RW.'),
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.In(django.db.models.functions.text.Length('unit'), (13, 17, 21)), name='activity_in_a_desa_rw_or_rt', violation_error_message='Kegiatan dicatat untuk desa/kelurahan, RW atau RT.'),
         ),
         migrations.AddConstraint(
             model_name='activity',

@@ -43,11 +43,11 @@ class Topic(models.TextChoices):
 
 
 MAX_ATTENDANCE = 9_999
-ACTIVITY_UNIT_LENGTHS = (codes.CODE_LENGTHS["desa"], codes.CODE_LENGTHS["rw"])
+ACTIVITY_UNIT_LENGTHS = (codes.CODE_LENGTHS["desa"], codes.CODE_LENGTHS["rw"], codes.CODE_LENGTHS["rt"])
 
 
 class Activity(models.Model):
-    """One activity held in a desa (by its PPKBD) or an RW (its Sub-PPKBD)."""
+    """One activity held in a desa (by its PPKBD), an RW (its Sub-PPKBD) or an RT (its POK KB)."""
 
     unit = models.ForeignKey("cadres.Unit", verbose_name=_("wilayah"), on_delete=models.PROTECT,
                              related_name="activities")
@@ -77,8 +77,8 @@ class Activity(models.Model):
         indexes = [models.Index(fields=["unit", "date"], name="activity_unit_date")]
         constraints = [
             models.CheckConstraint(
-                condition=In(Length("unit"), ACTIVITY_UNIT_LENGTHS), name="activity_in_a_desa_or_rw",
-                violation_error_message=_("Kegiatan dicatat untuk desa/kelurahan atau RW."),
+                condition=In(Length("unit"), ACTIVITY_UNIT_LENGTHS), name="activity_in_a_desa_rw_or_rt",
+                violation_error_message=_("Kegiatan dicatat untuk desa/kelurahan, RW atau RT."),
             ),
             models.CheckConstraint(condition=Q(attendance__lte=MAX_ATTENDANCE), name="activity_attendance_max"),
         ]

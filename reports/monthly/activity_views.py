@@ -16,7 +16,7 @@ from reports.models import DesaActivityReport
 from reports.monthly import workflow
 from reports.monthly.activities import activity_values, desa_activity_save, desa_activity_sums, poktan_rows
 from reports.monthly.closing import closing_summary
-from reports.monthly.events import (KIND_GROUPS, LIST_LIMIT, activities_in, child_rows, counts_by_child,
+from reports.monthly.events import (ACTIVITY_LEVELS, KIND_GROUPS, LIST_LIMIT, activities_in, child_rows, counts_by_child,
                                     open_follow_ups)
 from reports.monthly.deadlines import kabupaten_code, period_close, period_reopen
 from reports.monthly.forms import DesaActivityForm
@@ -26,7 +26,7 @@ from reports.monthly.view_helpers import page_context, stale_form
 @login_required
 def desa_activities(request, code, period):
     """The month's activities of a unit: for a desa its events, open follow-ups and the poktan
-    form; for an RW its events; above a desa the sums, counts per unit and the latest events."""
+    form; for an RW or RT its events; above a desa the sums, counts per unit and the latest events."""
     unit = access.unit_for_reading(request.user, code)
     sums = desa_activity_sums(code, period)
     context = page_context(request, unit, period, sums=sums, poktan_rows=poktan_rows(sums))
@@ -58,10 +58,8 @@ def desa_activities(request, code, period):
 
 
 def _events_context(request, unit, period, *, closed) -> dict:
-    if unit.level == "rt":
-        return {}
     context = {"activities": activities_in(unit.code, period)[:LIST_LIMIT], "list_limit": LIST_LIMIT}
-    if unit.level in ("desa", "rw"):
+    if unit.level in ACTIVITY_LEVELS:
         context["open_follow_ups"] = open_follow_ups(unit.code, period)
         context["can_record"] = access.can_write(request.user, unit.code) and closed is None
     else:

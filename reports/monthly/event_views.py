@@ -17,7 +17,7 @@ from cadres.navigation import back
 from cadres.periods import month_end, period_str
 from reports.models import Activity, FollowUp
 from reports.monthly.event_forms import ActivityForm
-from reports.monthly.events import activity_delete, activity_save, follow_up_close, open_follow_ups
+from reports.monthly.events import ACTIVITY_LEVELS, activity_delete, activity_save, follow_up_close, open_follow_ups
 from reports.monthly.locking import StaleReport, WorkflowError
 from reports.monthly.view_helpers import page_context, stale_form
 
@@ -52,7 +52,7 @@ def _save(request, form, unit, activity=None):
 @login_required
 def activity_new(request, code, period):
     unit = access.unit_for_writing(request.user, code)
-    if unit.level not in ("desa", "rw"):
+    if unit.level not in ACTIVITY_LEVELS:
         raise Http404
     today = timezone.localdate()
     initial = {"date": today if period <= today <= month_end(period) else None}

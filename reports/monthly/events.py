@@ -2,7 +2,7 @@
 closing its follow-ups, and reading them for a unit and month.
 
 The PPKBD's monthly report no longer asks for the number of meetings and KIE sessions: they are
-counted from the activities of the month in the desa (its RWs included) and kept on the desa's
+counted from the activities of the month in the desa (its RWs and RTs included) and kept on the desa's
 `DesaActivityReport` in the same transaction as the change, so every sum of activities stays one
 query. A month the OPD closed refuses changes to its activities, as it does to its reports.
 """
@@ -28,6 +28,7 @@ WHAT = gettext_lazy("Catatan kegiatan ini")
 FIELDS = ("date", "kind", "place", "topics", "speaker", "speaker_institution", "audience", "attendance", "summary")
 KEEP = object()  # the photo argument that leaves the stored photo as it is
 LIST_LIMIT = 30
+ACTIVITY_LEVELS = ("desa", "rw", "rt")  # a PPKBD's, a Sub-PPKBD's, a POK KB's
 
 
 def _month(day: datetime.date) -> datetime.date:
@@ -60,8 +61,8 @@ def recount(desa_code: str, period: datetime.date, by) -> None:
 
 def _check_writable(unit: Unit, day: datetime.date, by) -> None:
     access.check(access.can_write(by, unit.code))
-    if unit.level not in ("desa", "rw"):
-        raise WorkflowError(_("Kegiatan dicatat untuk desa/kelurahan atau RW."))
+    if unit.level not in ACTIVITY_LEVELS:
+        raise WorkflowError(_("Kegiatan dicatat untuk desa/kelurahan, RW atau RT."))
     if day > timezone.localdate():
         raise WorkflowError(_("Tanggal kegiatan tidak boleh di masa depan."))
     check_period_open(unit.code, _month(day))
