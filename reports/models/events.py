@@ -38,7 +38,7 @@ class Topic(models.TextChoices):
     NAPZA = "napza", _("Napza")
     MKJP = "mkjp", _("MKJP")
     POSTPARTUM = "kb_pasca", _("KB pasca persalinan")
-    POKTAN = "poktan", _("Poktan (BKB, BKR, BKL, UPPKA, PIK-R)")
+    POKTAN = "poktan", _("Poktan")
     OTHER = "lainnya", _("Lainnya")
 
 

@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres import access
 from cadres.models import Unit
-from cadres.periods import period_label, period_str
+from cadres.periods import month_end, period_label, period_str
 from reports.models import DesaActivityReport
 from reports.monthly import workflow
 from reports.monthly.activities import activity_values, desa_activity_save, desa_activity_sums, poktan_rows
@@ -61,6 +62,7 @@ def _events_context(request, unit, period, *, closed) -> dict:
     context = {"activities": activities_in(unit.code, period)[:LIST_LIMIT], "list_limit": LIST_LIMIT}
     if unit.level in ACTIVITY_LEVELS:
         context["open_follow_ups"] = open_follow_ups(unit.code, period)
+        context["month_is_over"] = month_end(period) < timezone.localdate()  # some may be closed since
         context["can_record"] = access.can_write(request.user, unit.code) and closed is None
     else:
         children = unit.children.all()

@@ -12,13 +12,13 @@
     var file = input.files[0];
     if (!file || !/^image\//.test(file.type)) return;
     var image = new Image();
+    var reader = new FileReader();
     image.onload = function () {
       var scale = Math.min(1, side / Math.max(image.width, image.height));
       var canvas = document.createElement("canvas");
       canvas.width = Math.round(image.width * scale);
       canvas.height = Math.round(image.height * scale);
       canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
-      URL.revokeObjectURL(image.src);
       canvas.toBlob(function (blob) {
         if (!blob || blob.size >= file.size) return;
         var small = new DataTransfer();
@@ -30,6 +30,9 @@
         }
       }, "image/jpeg", 0.7);
     };
-    image.src = URL.createObjectURL(file);
+    // A data: URL, which the page's Content-Security-Policy allows for images (blob: it does not).
+    reader.onload = function () { image.src = reader.result; };
+    image.onerror = reader.onerror = function () {};  // the full photo goes; the server shrinks it
+    reader.readAsDataURL(file);
   });
 })();

@@ -9,16 +9,20 @@ collected per role and reported together.
 """
 
 import datetime
+import io
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
-from cadres.models import Role
+from cadres.models import Role, Unit
 from reports.models import Campaign, ReportStatus
-from tests.factories import make_user
+from reports.monthly.events import follow_up_close
+from tests.activity_factories import make_activity
+from tests.factories import make_user, system_admin
 from tests.register_factories import make_couple
 from tests.report_factories import make_report, make_target
 from tests.test_urls_scope import PERIOD, PERSONAL, PUBLIC, sample_url, scoped_names
@@ -52,6 +56,16 @@ SMALL_CONTROLS = """(minSize) => Array.from(document.querySelectorAll(
 """
 
 RT = "32.14.01.2001.001.001"
+
+
+def _photo() -> bytes:
+    output = io.BytesIO()
+    Image.linear_gradient("L").resize((1024, 683)).convert("RGB").save(output, "JPEG", quality=70)
+    return output.getvalue()
+
+
+PHOTO = _photo()  # an activity's photo as the server keeps it: a JPEG, 1024 px on its longer side
+
 # Each role at its own top unit, as its users log in: the scope matrix's samples are drawn below it.
 ROLES = {
     "kader": (Role.KADER, [RT]),
@@ -64,7 +78,7 @@ ROLES = {
 
 @pytest.fixture
 def pages_with_data(tree):
-    """Registers, reports in every state, a target and a campaign: pages show their full content."""
+    """Registers, reports in every state, a target, campaigns and activities: pages show their full content."""
     for code in tree:
         make_couple(code, "pil", wife_name="Siti Aminah", husband_name="Asep")
         make_couple(code, "implan", wife_name="Euis", husband_name="Dadang")
@@ -76,6 +90,17 @@ def pages_with_data(tree):
     make_target("32.14", 2020, implan=40, iud=20, suntik=100, pil=80, kondom=10)
     Campaign.objects.create(unit_id="32.14", name="Pelayanan MKJP", start=datetime.date(2020, 11, 1),
                             end=datetime.date(2020, 11, 30), implan=50, iud=30)
+    # The campaign's page of a desa, and an activity with its follow-ups (one closed) and a photo in
+    # every desa and RW: the month's activities, the activity, its form and the delete page.
+    Campaign.objects.create(unit_id="32.14.01.2001", name="Safari KB Desa", start=datetime.date(2020, 11, 1),
+                            end=datetime.date(2020, 11, 30), implan=5, iud=3)
+    for unit in [unit for unit in Unit.objects.all() if unit.level in ("desa", "rw")]:
+        activity = make_activity(unit.code, follow_ups=["Kunjungan rumah ke PUS yang takut implan",
+                                                        "Perbarui Peta PUS tiap RT"],
+                                 photo=PHOTO, kind="mini_lokakarya", topics=["mkjp", "kb_pasca"],
+                                 speaker="Bidan Desa", speaker_institution="Puskesmas", audience="PUS",
+                                 summary="Bidan menjelaskan implan dan IUD.")
+        follow_up_close(activity.follow_ups.last(), by=system_admin())
 
 
 def urls_for(units) -> list[str]:

@@ -1,5 +1,6 @@
 """Screenshots of what users see, on the demo data: the dashboard on a 360 px phone and on a
-desktop, and the first page of the recap PDF as the OPD downloads it.
+desktop, the first page of the recap PDF as the OPD downloads it, the PPKBD's activities page and
+activity form on a phone, and the first page of the mini lokakarya pack.
 
 `make screenshots` (SCREENSHOTS=1) writes them to docs/screenshots/ for reviewers; otherwise they
 go to a temporary directory and the test only checks them.
@@ -99,14 +100,31 @@ def test_the_first_page_of_the_recap_pdf(demo, live_server, desktop, out_dir, tm
     assert download.value.suggested_filename == f"rekap-32.14.02.2001-{demo.strip('/')}.pdf"
     pdf = tmp_path / "rekap.pdf"
     download.value.save_as(pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", str(PDF_DPI), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-         str(out_dir / "rekap-pdf-desa")],
-        check=True,
-    )
-    image = Image.open(out_dir / "rekap-pdf-desa.png")
+    image = first_page(pdf, out_dir / "rekap-pdf-desa")
     assert image.size == A4_AT_100_DPI
     # Not a blank page: the letterhead and tables put dark pixels on it.
+    assert image.convert("L").getextrema()[0] < 64
+
+
+def first_page(pdf: Path, stem: Path) -> Image.Image:
+    """The PDF's first page as `stem`.png, at PDF_DPI."""
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(PDF_DPI), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
+        check=True,
+    )
+    return Image.open(stem.with_suffix(".png"))
+
+
+def test_the_mini_lokakarya_pack(demo, live_server, page, out_dir, tmp_path):
+    log_in(page, live_server, "kader")
+    page.goto(f"{live_server.url}/kegiatan/32.14.02.2001{demo}")
+    with page.expect_download() as download:
+        page.click("text=Bahan mini lokakarya (PDF)")
+    assert download.value.suggested_filename == f"lokakarya-32.14.02.2001-{demo.strip('/')}.pdf"
+    pdf = tmp_path / "lokakarya.pdf"
+    download.value.save_as(pdf)
+    image = first_page(pdf, out_dir / "lokakarya-pack")
+    assert image.size == A4_AT_100_DPI
     assert image.convert("L").getextrema()[0] < 64
 
 
@@ -125,6 +143,18 @@ def test_each_roles_home_on_a_phone(demo, live_server, page, out_dir, username):
 def test_the_follow_up_list_and_the_prospects_on_a_phone(demo, live_server, page, out_dir, username, path, name):
     log_in(page, live_server, username)
     page.goto(f"{live_server.url}{path}")
+    assert page.locator("h1").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(page, out_dir / name, 360)
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("", "activities-ppkbd-360.png"),
+    ("baru/", "activity-form-360.png"),
+])
+def test_the_activities_and_the_activity_form_on_a_phone(demo, live_server, page, out_dir, path, name):
+    log_in(page, live_server, "kader")
+    page.goto(f"{live_server.url}/kegiatan/32.14.02.2001{demo}{path}")
     assert page.locator("h1").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shoot(page, out_dir / name, 360)
