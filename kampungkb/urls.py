@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("reports.numbers.urls")),
     path("", include("reports.monthly.urls")),
     path("", include("reports.targets.urls")),
+    path("", include("reports.scorecard.urls")),
 ]
 
 admin.site.site_header = "Kampung KB — Admin"

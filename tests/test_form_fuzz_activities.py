@@ -1,5 +1,5 @@
 """The activity forms fuzzed through their views with hypothesis: recording an activity, changing
-one (with a version), and the follow-up button. No input gives a server error; a refused form
+one (with a version), the follow-up button, and an IMP's self-reliance entry. No input gives a server error; a refused form
 writes nothing (no activity, no follow-up, no count) and names a field."""
 
 import datetime
@@ -87,5 +87,30 @@ def test_no_follow_up_button_gives_a_server_error(ppkbd, tree):
         fuzz_stats.generated_inputs += 1
         response = ppkbd.post(f"/kegiatan/tindak-lanjut/{follow_up.pk}/", data)
         assert response.status_code == 302 and is_ours(response.url)
+
+    check()
+
+
+def test_no_self_reliance_entry_gives_a_server_error_or_a_wrong_number(ppkbd, tree):
+    from cadres.models import Institution
+    from reports.models import SelfReliance
+
+    institution = Institution.objects.create(unit_id=DESA, kind="ppkbd", name="Melati")
+    url = f"/peran-bakti/imp/{institution.pk}/2020-11/"
+    amounts = st.sampled_from(["150000", "150.000", "Rp 150.000", "1.5", "150,000", "999999999", "1000000000",
+                               "0", " 12 ", "Rp", "1.00.000"])
+
+    @fuzz(50)
+    @given(posts({"dues": "150000", "note": "jimpitan", "version": "0"}, odd_values | amounts))
+    def check(data):
+        fuzz_stats.generated_inputs += 1
+        SelfReliance.objects.all().delete()
+        response = ppkbd.post(url, data)
+        if response.status_code == 302:
+            typed = str(data["dues"]).strip().removeprefix("Rp").strip().replace(".", "")
+            assert SelfReliance.objects.get().dues == int(typed)
+        else:
+            assert response.status_code == 200
+            assert SelfReliance.objects.count() == 0, "a refused entry writes nothing"
 
     check()

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cadres import access
 from cadres.codes import CODE_LENGTHS
-from cadres.models import Couple, Unit
+from cadres.models import Couple, Institution, Unit, subtree_q
 from cadres.periods import current_period, period_str
 from reports.models import Activity, Campaign
 from reports.targets.campaigns import campaign_create
@@ -28,7 +28,7 @@ PERSONAL = {"home", "password_change", "password_change_done"}
 POST_ONLY = {"logout"}
 # Scoped pages that change something: readers who may not write (the OPD) get 403 inside.
 WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave", "report_send", "counselling_new",
-               "activity_new", "activity_edit", "activity_delete"}
+               "activity_new", "activity_edit", "activity_delete", "self_reliance"}
 # Scoped buttons (POST only, no page of their own): a GET is refused (405); a POST inside the
 # scope by a writer does its work and redirects, by the OPD 403, from outside 404.
 POST_BUTTONS = {"couple_repeat", "follow_up_toggle"}
@@ -46,7 +46,8 @@ RT_PAGES = {"couple_add", "report", "report_send", "report_verify", "report_retu
 # follow-up). The pack of an RT cadre's desa is not hers: 404 inside too.
 DESA_PAGES = {"activity_new", "activity_detail", "activity_edit", "activity_delete", "activity_photo",
               "follow_up_toggle", "lokakarya_pack"}
-# URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit;
+# URL kwargs that name a scoped object; <pk> is a couple, in the first RT under the unit (an IMP
+# institution under it for the self-reliance entry);
 # <campaign> a campaign of the unit itself.
 SCOPED_KWARGS = {"code", "pk", "campaign"}
 PERIOD = "2020-11"
@@ -89,6 +90,9 @@ def first_desa(code):
 def object_pk(name, code):
     """The <pk> sample: a couple in the first RT under the unit, or for an activity page the first
     desa's activity (or its follow-up)."""
+    if name == "self_reliance":
+        institution = Institution.objects.filter(subtree_q(code, "unit__code")).order_by("unit_id").first()
+        return institution.pk if institution else 0
     if name in DESA_PAGES:
         activity = Activity.objects.filter(unit_id=first_desa(code) or "-").order_by("pk").first()
         if name == "follow_up_toggle":
@@ -136,6 +140,14 @@ def couples(tree):
 
 
 @pytest.fixture
+def institutions(tree):
+    """An IMP institution in every desa, RW and RT, for the self-reliance entry's samples."""
+    kinds = {"desa": "ppkbd", "rw": "sub_ppkbd", "rt": "pok_kb"}
+    return [Institution.objects.create(unit=unit, kind=kinds[unit.level], name=unit.code)
+            for unit in Unit.objects.all() if unit.level in kinds]
+
+
+@pytest.fixture
 def activities(tree):
     """One activity with a follow-up and a photo in every desa, RW and RT, for the activity pages."""
     return [make_activity(unit.code, follow_ups=["Kunjungan rumah"], photo=b"\xff\xd8 jpeg")
@@ -178,8 +190,8 @@ def scoped_cases():
 
 
 @pytest.mark.parametrize("name, persona_name", list(scoped_cases()))
-def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, campaigns, activities, name,
-                                                  persona_name):
+def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, campaigns, activities, institutions,
+                                                  name, persona_name):
     persona = personas[persona_name]
     fuzz_stats.url_checks += 2
     anonymous = client.get(sample_url(name, persona.inside))
@@ -202,8 +214,8 @@ def test_scoped_urls_answer_only_inside_the_scope(client, personas, couples, cam
 
 
 @pytest.mark.parametrize("name, persona_name", [(n, p) for n in sorted(WRITE_PAGES) for p in ["opd", "outsider"]])
-def test_write_pages_refuse_a_post_from_readers_and_outsiders(client, personas, couples, activities, name,
-                                                              persona_name):
+def test_write_pages_refuse_a_post_from_readers_and_outsiders(client, personas, couples, activities, institutions,
+                                                              name, persona_name):
     """The OPD may not write inside its scope (403); an outsider learns nothing (404); no change."""
     persona = personas[persona_name]
     url = sample_url(name, "32.14.02" if persona_name == "opd" else "32.14.01.2001")
@@ -219,7 +231,7 @@ def test_write_pages_refuse_a_post_from_readers_and_outsiders(client, personas, 
 
 @pytest.mark.parametrize("name", scoped_names())
 def test_scoped_urls_are_404_for_unknown_units_and_bad_periods(client, personas, couples, campaigns, activities,
-                                                              name):
+                                                              institutions, name):
     client.force_login(personas["admin"].user)
     ask = client.post if name in POST_BUTTONS else client.get
     assert ask(sample_url(name, "99.99")).status_code == 404
