@@ -57,24 +57,30 @@ class FollowUps:
         return sum(len(visits) for visits in self.visits.values())
 
 
-def _candidates(code: str, today: datetime.date):
-    """The couples on the register today below `code` who may need a visit, with their status
-    in force (`current_*`) and their latest repeat since it began (`last_service`)."""
-    in_force = Q(statuses__since__lte=today) & (Q(statuses__until__isnull=True) | Q(statuses__until__gt=today))
+def with_status_on(couples, day: datetime.date):
+    """The couples with their status in force that day (`current_*`) and their latest repeat
+    since it began (`last_service`): what `visits_of` reads."""
+    in_force = Q(statuses__since__lte=day) & (Q(statuses__until__isnull=True) | Q(statuses__until__gt=day))
     last_service = (Service.objects.filter(couple=OuterRef("pk"), date__gte=OuterRef("current_since"),
-                                           date__lte=today)
+                                           date__lte=day)
                     .values("couple").annotate(last=Max("date")).values("last"))
-    turning_50_by = months_after(today, AGE_WINDOW_MONTHS)
     return (
-        Couple.objects.in_subtree(code).filter(pus_on_q(today))
-        .annotate(now=FilteredRelation("statuses", condition=in_force))
+        couples.annotate(now=FilteredRelation("statuses", condition=in_force))
         .annotate(current_status=F("now__status"), current_place=F("now__place"), current_since=F("now__since"),
                   current_kind=F("now__kind"), current_cycle=F("now__cycle_months"),
                   current_expected_birth=F("now__expected_birth"))
+        .annotate(last_service=Subquery(last_service))
+    )
+
+
+def _candidates(code: str, today: datetime.date):
+    """The couples on the register today below `code` who may need a visit."""
+    turning_50_by = months_after(today, AGE_WINDOW_MONTHS)
+    return (
+        with_status_on(Couple.objects.in_subtree(code).filter(pus_on_q(today)), today)
         .filter(Q(current_status__in=REPEATED + ("hamil",))
                 | Q(current_kind=StatusKind.DO, current_since__gt=months_after(today, -DROP_OUT_WINDOW_MONTHS))
                 | Q(wife_birth_date__lte=years_before(turning_50_by, PUS_MAX_AGE + 1)))
-        .annotate(last_service=Subquery(last_service))
         .order_by("rt_id", "wife_name")
     )
 

@@ -18,15 +18,15 @@ import re
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import BooleanField, Case, F, FilteredRelation, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.indicators import MKJP, METHODS, NON_USERS, summarize
-from cadres.models import Couple, Service
+from cadres.models import Couple
 from cadres.models.register import StatusKind, pus_on_q
 from cadres.periods import month_end
-from cadres.register.followup import visits_of
+from cadres.register.followup import visits_of, with_status_on
 from cadres.register.outreach import prospect_q
 from cadres.register.rules import risk_flags
 
@@ -80,19 +80,10 @@ class RtMap:
 
 
 def _couples(code: str, end: datetime.date):
-    in_force = Q(statuses__since__lte=end) & (Q(statuses__until__isnull=True) | Q(statuses__until__gt=end))
-    last_service = (Service.objects.filter(couple=OuterRef("pk"), date__gte=OuterRef("current_since"),
-                                           date__lte=end)
-                    .values("couple").annotate(last=Max("date")).values("last"))
     return (
-        Couple.objects.in_subtree(code).filter(pus_on_q(end))
-        .annotate(now=FilteredRelation("statuses", condition=in_force))
-        .annotate(current_status=F("now__status"), current_place=F("now__place"), current_since=F("now__since"),
-                  current_kind=F("now__kind"), current_cycle=F("now__cycle_months"),
-                  current_expected_birth=F("now__expected_birth"))
+        with_status_on(Couple.objects.in_subtree(code).filter(pus_on_q(end)), end)
         .filter(current_status__isnull=False)
-        .annotate(last_service=Subquery(last_service),
-                  is_prospect=Case(When(prospect_q(end, "current_status"), then=Value(True)), default=Value(False),
+        .annotate(is_prospect=Case(When(prospect_q(end, "current_status"), then=Value(True)), default=Value(False),
                                    output_field=BooleanField()))
         .order_by("rt_id")
     )
