@@ -13,8 +13,8 @@ Roles:
 
 Personal data (UU 27/2022: only those who need it): the full NIK only admins (others see it
 masked); wives' dates of birth the cadres who keep the register and admins (others see the age);
-register downloads and counselling records cadres, PKB and admins within their scope (downloads
-logged); the OPD works with aggregate recaps and sums only.
+couples by name, register downloads and counselling records cadres, PKB and admins within their
+scope (downloads logged); the OPD works with aggregate recaps and sums only.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -71,8 +71,9 @@ def sees_counselling(user) -> bool:
 
 
 def sees_couple_names(user) -> bool:
-    """Who may read couples' names and house numbers off a map (the Peta PUS): the cadres who keep
-    the register, their PKB, admins. The OPD gets the counts."""
+    """Who may read couples by name (the register's list and a couple's pages, the follow-up list,
+    the Peta PUS's houses): the cadres who keep the register, their PKB, admins. The OPD gets the
+    counts."""
     return user.is_authenticated and user.role in (Role.KADER, Role.PKB, Role.ADMIN)
 
 

@@ -110,7 +110,7 @@ def test_no_self_reliance_entry_gives_a_server_error_or_a_wrong_number(ppkbd, tr
             typed = str(data["dues"]).strip().removeprefix("Rp").strip().replace(".", "")
             assert SelfReliance.objects.get().dues == int(typed)
         else:
-            assert response.status_code == 200
+            assert response.status_code in (200, 409)  # 409: a version that was never saved
             assert SelfReliance.objects.count() == 0, "a refused entry writes nothing"
 
     check()

@@ -34,8 +34,10 @@ WRITE_PAGES = {"couple_add", "couple_edit", "couple_status", "couple_leave", "re
 POST_BUTTONS = {"couple_repeat", "follow_up_toggle"}
 # Scoped pages only some roles may open, even inside their scope: the others get 403 there.
 ROLE_PAGES = {name: {"pkb", "admin"} for name in ("report_verify", "report_verify_all", "report_return", "report_reopen")}
-# Register rows are personal data: the OPD, who works with recaps, may not download them.
-ROLE_PAGES["register_xlsx"] = {"kader", "pkb", "admin", "outsider"}
+# Register rows are personal data: the OPD, who works with recaps, may not download them, nor
+# read a couple's pages or the follow-up list, which name couples.
+ROLE_PAGES.update({name: {"kader", "pkb", "admin", "outsider"} for name in ("register_xlsx", "couple_detail",
+                                                                             "follow_ups")})
 # PPM targets are set by the OPD of the kabupaten (or an admin); everyone reads campaigns.
 ROLE_PAGES["targets"] = {"opd", "admin"}
 ROLE_PAGES.update({name: {"opd", "admin"} for name in ("campaign_new", "campaign_edit", "campaign_delete")})

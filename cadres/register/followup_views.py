@@ -25,7 +25,9 @@ SHOWN = 30  # visits per section on one page: the most urgent first (an RT has f
 
 @login_required
 def follow_up_list(request, code):
+    """Whom to visit: names, for the cadres, their PKB and admins (403 for the OPD)."""
     unit = access.unit_for_reading(request.user, code)
+    access.check(access.sees_couple_names(request.user))
     today = timezone.localdate()
     found = follow_ups(code, today)
     context = {

@@ -26,10 +26,12 @@ LIST_LEVELS = ("desa", "rw", "rt")  # above a desa the page lists units only: to
 
 
 def couple_for(request, pk, *, write=False) -> Couple:
-    """The couple if in the user's scope (404 otherwise), and writable by them when asked (403)."""
+    """The couple if in the user's scope (404 otherwise) and the user may read couples' names
+    (403 for the OPD), and writable by them when asked (403)."""
     couple = get_object_or_404(Couple.objects.select_related("rt"), pk=pk)
     if not access.can_see(request.user, couple.rt_id):
         raise Http404
+    access.check(access.sees_couple_names(request.user))
     if write and not access.can_write(request.user, couple.rt_id):
         raise PermissionDenied
     return couple
@@ -55,7 +57,8 @@ def register(request, code):
         "rw_groups": register_queries.rows_by_rw(rows) if unit.level == "desa" else [],
         "can_add": unit.is_rt and access.can_write(request.user, code),
         "can_write": access.can_write(request.user, code),
-        "lists_couples": unit.level in LIST_LEVELS,
+        "lists_couples": unit.level in LIST_LEVELS and access.sees_couple_names(request.user),
+        "names_hidden": unit.level in LIST_LEVELS and not access.sees_couple_names(request.user),
         "can_export": access.may_export_register(request.user),
         "month": register_queries.reporting_month(today),
     }

@@ -76,7 +76,7 @@ def judge(facts: Facts) -> list[Role]:
 
 
 def score(roles: list[Role]) -> int:
-    return sum(role.met for role in roles)
+    return sum(judged.met for judged in roles)
 
 
 def _role(key: str, met: bool, reason: str) -> Role:

@@ -80,8 +80,8 @@ def child_rows(unit: Unit, first: datetime.date, last: datetime.date, sort: str 
             roles = judge(facts[(institution.pk, month)])
             per_month[month][row.unit.code] += score(roles) == len(ROLE_KEYS)
             if month == last:
-                for role in roles:
-                    row.met[role.key] += role.met
+                for judged in roles:
+                    row.met[judged.key] += judged.met
     for row in rows.values():
         row.all_six = per_month[last][row.unit.code]
         row.shares = [percent(per_month[month][row.unit.code], row.total) for month in months]
