@@ -102,7 +102,7 @@ def test_it_writes_the_workbook_with_format_xlsx(desa, tmp_path):
     stdout, _ = run("32.14.01.2001", "2020-11", "--format", "xlsx", "-o", str(target))
     assert stdout == f"Rekap 32.14.01.2001 2020-11 ditulis ke {target}.\n"
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["Rekap", "Metode x Tempat", "Laporan RT"]
+    assert workbook.sheetnames == ["Rekap", "Metode x Tempat", "Kegiatan PPKBD", "Laporan RT"]
     totals = [cell.value for cell in list(workbook["Rekap"].iter_rows(min_row=5))[-1]]
     assert totals[:5] == ["32.14.01.2001", "Jumlah", 40, 24, 0.6]
 

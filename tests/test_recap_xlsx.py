@@ -29,8 +29,8 @@ def values(sheet, row):
     return [cell.value for cell in sheet[row]]
 
 
-def test_it_has_three_sheets(workbook):
-    assert workbook.sheetnames == ["Rekap", "Metode x Tempat", "Laporan RT"]
+def test_it_has_four_sheets(workbook):
+    assert workbook.sheetnames == ["Rekap", "Metode x Tempat", "Kegiatan PPKBD", "Laporan RT"]
 
 
 def test_the_recap_sheet_names_the_unit_and_the_month(workbook):
@@ -112,9 +112,9 @@ def test_a_kabupaten_workbook_streams_its_rt_reports_in_a_constant_number_of_que
     rts = bulk_rts("32.14", 2, 4, 2, 5)
     bulk_reports(rts, "2020-11", pus=10, pil_pemerintah=6, iat=4)
     kabupaten = Unit.objects.get(code="32.14")
-    # The recap (4), the roll-up again for method × place (2), the register's drop-outs (1), the RT
-    # reports (1).
-    with django_assert_num_queries(8):
+    # The recap (4), the roll-up again for method × place (2), the register's drop-outs (1),
+    # "Kegiatan PPKBD" (2: the desa reports' sums, the institutions by kind), the RT reports (1).
+    with django_assert_num_queries(10):
         content = recap_xlsx(kabupaten, NOV)
     workbook = load_workbook(io.BytesIO(content), read_only=True)
     assert len(list(workbook["Laporan RT"].iter_rows(min_row=2))) == 80

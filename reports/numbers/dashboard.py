@@ -1,6 +1,6 @@
 """The numbers of a unit's dashboard for a month, in a constant number of queries whatever the
-size of the subtree: the recap, a twelve-month trend (one grouped query), and the RTs whose report
-for the month is not in (one query).
+size of the subtree: the recap, a twelve-month trend (one grouped query), the RTs whose report
+for the month is not in (one query), and from a desa up the PPKBD's desa report summed (two).
 """
 
 import datetime
@@ -17,6 +17,7 @@ from cadres.periods import add_months, period_str
 from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
 from reports.numbers import rollup
 from reports.numbers.exports import tables
+from reports.numbers.imp_report import imp_context
 from reports.numbers.recap import recap_for, to_jsonable
 from reports.numbers.register_month import drop_outs_in_month
 
@@ -36,7 +37,8 @@ class MissingReports:
 
 
 def dashboard_for(unit: Unit, period: datetime.date, sort: str = "") -> dict:
-    """Everything the dashboard shows: the recap's four queries, the trend and the RTs missing."""
+    """Everything the dashboard shows: the recap's four queries, the trend, the RTs missing and
+    "Kegiatan PPKBD" (from a desa up)."""
     recap = recap_for(unit, period)
     trend = trend_for(unit.code, period)
     # The trend's last month sums the same counted reports of the same subtree as the recap, so
@@ -55,6 +57,7 @@ def dashboard_for(unit: Unit, period: datetime.date, sort: str = "") -> dict:
         **report_states(recap, unit.code, period),
         "missing": missing_reports(unit, period, recap["reports"]),
         "chart_data": chart_data(recap, trend, counts),
+        **imp_context(unit, period),
     }
 
 

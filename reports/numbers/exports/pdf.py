@@ -1,7 +1,9 @@
 """`rekap.pdf`: the printable recap of a unit and month (WeasyPrint, A4), laid out like the
 monthly recap a kabupaten office files: letterhead of the OPD, the unit and month, headline
-figures, the children table, methods × places with PB against the PPM target, coverage, and
-a signature block (place, date, the head of the OPD, from the settings `OPD_*`).
+figures, the children table, methods × places with PB against the PPM target, coverage, from a
+desa up the PPKBD's desa report summed ("Kegiatan PPKBD": institutions on record and reporting,
+meetings, KIE sessions, the poktan), and a signature block (place, date, the head of the OPD,
+from the settings `OPD_*`). A desa's recap fits one page.
 """
 
 import datetime
@@ -16,6 +18,7 @@ from cadres.models import Unit
 from cadres.periods import period_label
 from reports.numbers.dashboard import report_states
 from reports.numbers.exports import recap_and_counts, tables
+from reports.numbers.imp_report import imp_context
 from reports.numbers.register_month import drop_outs
 
 
@@ -39,6 +42,7 @@ def recap_html(unit: Unit, period: datetime.date, source: str = "reports") -> st
         "methods": tables.method_rows(counts, recap),
         "methods_total": tables.method_total_row(recap),
         "new_mkjp": tables.new_mkjp(recap),
+        **imp_context(unit, period),
         "letterhead": letterhead(unit, above),
         "signed_on": date_format(timezone.localdate(), "j F Y"),
         "printed_at": date_format(timezone.localtime(), "j F Y H:i"),

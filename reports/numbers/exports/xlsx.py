@@ -1,10 +1,12 @@
 """`rekap.xlsx`: the recap of a unit and month as a workbook.
 
 Sheets: "Rekap" (the children table and a totals row), "Metode x Tempat" (PA by method and
-place, PB against the PPM target, switches, new MKJP users, the register's drop-outs, non-users) and "Laporan RT" (one row per RT report of the month,
-columns as in the import file). Numbers stay numbers; a percentage is a fraction with the format
-`0.00%` (Excel shows 8,75% in an Indonesian locale). Written in openpyxl's write-only mode and the
-RT rows streamed from the database, so that a whole kabupaten stays light.
+place, PB against the PPM target, switches, new MKJP users, the register's drop-outs, non-users),
+from a desa up "Kegiatan PPKBD" (the PPKBD's desa report summed: IMP institutions on record and
+reporting, meetings, KIE sessions, the poktan's figures) and "Laporan RT" (one row per RT report
+of the month, columns as in the import file). Numbers stay numbers; a percentage is a fraction
+with the format `0.00%` (Excel shows 8,75% in an Indonesian locale). Written in openpyxl's
+write-only mode and the RT rows streamed from the database, so that a whole kabupaten stays light.
 """
 
 import datetime
@@ -20,8 +22,9 @@ from openpyxl.styles import Font, PatternFill
 from cadres.indicators import COUNT_FIELDS, NON_USERS
 from cadres.models import Unit
 from cadres.periods import period_label, period_str
-from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
+from reports.models import POKTAN_FIELDS, MonthlyReport, ReportStatus, rt_subtree_q
 from reports.numbers.exports import recap_and_counts, tables
+from reports.numbers.imp_report import imp_report_for, institution_rows, poktan_table
 from reports.numbers.register_month import drop_outs, rt_counts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,6 +54,12 @@ METHOD_COLUMNS = (
     (_("Target PPM"), "target", "count"), (_("Sisa target"), "remaining", "count"),
     (_("% target PPM"), "ppm_pct", "percent"), (_("Ganti cara ke (bulan ini)"), "gc", "count"),
 )
+IMP_COLUMNS = ((_("Institusi"), "label", "text"), (_("Ada"), "existing", "count"), (_("Melapor"), "reporting", "count"))
+POKTAN_COLUMNS = (
+    (_("Poktan"), "label", "text"),
+    *zip((_("Keluarga sasaran"), _("Anggota"), _("Anggota PUS"), _("Anggota PUS ber-KB"), _("Pertemuan")),
+         POKTAN_FIELDS, ("count",) * len(POKTAN_FIELDS), strict=True),
+)
 NON_USER_LABELS = {"hamil": _("Hamil"), "ias": _("IAS (ingin anak segera)"),
                    "iat": _("IAT (ingin anak ditunda)"), "tial": _("TIAL (tidak ingin anak lagi)")}
 
@@ -67,6 +76,9 @@ def write_recap_xlsx(file, unit: Unit, period: datetime.date, source: str = "rep
     workbook = Workbook(write_only=True)
     _recap_sheet(workbook, recap, period)
     _methods_sheet(workbook, recap, counts, period, drop_outs(unit.code, period))
+    imp_report = imp_report_for(unit, period)
+    if imp_report is not None:
+        _imp_sheet(workbook, recap, imp_report, period)
     _rt_sheet(workbook, unit, period, source)
     workbook.save(file)
 
@@ -149,6 +161,27 @@ def _new_users_rows(sheet, recap, drop_outs_by_status):
     for number, (label, value) in enumerate(rows):
         font = BOLD if number == 0 else None
         sheet.append([_cell(sheet, label, font=font), _cell(sheet, value, "count", font=font)])
+
+
+def _imp_sheet(workbook, recap, report, period):
+    """"Kegiatan PPKBD": the institutions on record and reporting, the desa's meetings and KIE
+    sessions, and the poktan's figures, summed over the unit's desa."""
+    sheet = workbook.create_sheet(gettext("Kegiatan PPKBD"))
+    sheet.column_dimensions["A"].width = 38
+    for column in "BCDEF":
+        sheet.column_dimensions[column].width = 16
+    _title_rows(sheet, gettext("Kegiatan PPKBD"), recap, period)
+    _table(sheet, IMP_COLUMNS, institution_rows(report))
+    sheet.append([])
+    for label, key in ((gettext("Pertemuan"), "meetings"), (gettext("Penyuluhan KIE"), "kie_sessions")):
+        sheet.append([_cell(sheet, label), _cell(sheet, report[key], "count")])
+    sheet.append([])
+    _table(sheet, POKTAN_COLUMNS, poktan_table(report))
+    sheet.append([])
+    sheet.append([_cell(sheet, gettext(
+        "Melapor — PPKBD: desa/kelurahan yang mengisi kegiatan bulan ini; Sub-PPKBD: RW dengan laporan RT yang "
+        "masuk; POK KB: RT yang laporannya masuk; poktan: semua poktan jenis itu di desa yang melaporkan anggota "
+        "atau pertemuannya."))])
 
 
 def _rt_sheet(workbook, unit, period, source):
