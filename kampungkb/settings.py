@@ -216,3 +216,8 @@ OPD_PLACE = os.environ.get("OPD_PLACE", "")
 OPD_HEAD_TITLE = os.environ.get("OPD_HEAD_TITLE", "")
 OPD_HEAD_NAME = os.environ.get("OPD_HEAD_NAME", "")
 OPD_HEAD_NIP = os.environ.get("OPD_HEAD_NIP", "")
+
+# The DHIS2 data value set (rekap.dhis2.json, recap --format dhis2): a JSON file mapping our data
+# elements, places and RT codes to a kabupaten's DHIS2 UIDs (docs/dhis2-mapping.sample.json);
+# empty: our own keys and codes. A file that cannot be read stops the app at start (a system check).
+DHIS2_MAPPING = os.environ.get("DHIS2_MAPPING", "")

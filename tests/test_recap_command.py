@@ -74,7 +74,7 @@ def test_it_writes_the_file_given_with_o(desa, tmp_path):
         (["32.14.01.2001", "abc"], "periode 'abc' harus berbentuk YYYY-MM"),
         (["32.14.01.2001", "2020-11", "--format", "xlsx"], "format xlsx perlu berkas keluaran: -o FILE"),
         (["32.14.01.2001", "2020-11", "--format", "pdf"], "format pdf perlu berkas keluaran: -o FILE"),
-        (["32.14.01.2001", "2020-11", "--format", "csv"], "format 'csv' tidak dikenal (pilih json, xlsx atau pdf)"),
+        (["32.14.01.2001", "2020-11", "--format", "csv"], "format 'csv' tidak dikenal (pilih json, xlsx, pdf atau dhis2)"),
         (["32.14.01.2001", "2020-11", "--source", "x"], "sumber 'x' tidak dikenal (pilih reports atau register)"),
     ],
 )

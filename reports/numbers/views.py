@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cadres import access
 from cadres.periods import add_months, current_period, parse_period, period_label, period_str
 from reports.numbers.dashboard import dashboard_for
+from reports.numbers.exports.dhis2 import data_value_set
 from reports.numbers.exports.pack import pack_pdf
 from reports.numbers.exports.pdf import recap_pdf
 from reports.numbers.exports.peta_pdf import MAP_LEVELS, map_context, peta_pdf
@@ -62,6 +63,13 @@ def recap_json(request, code, period):
     unit = access.unit_for_reading(request.user, code)
     recap = to_jsonable(recap_for(unit, period))
     return JsonResponse(recap, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def recap_dhis2(request, code, period):
+    """The recap as a DHIS2 data value set: the RTs of the unit the user may see."""
+    unit = access.unit_for_reading(request.user, code)
+    return JsonResponse(data_value_set(unit.code, period), json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

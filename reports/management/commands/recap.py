@@ -1,6 +1,6 @@
 """`recap CODE PERIOD [--source …] [--format …] [-o FILE]`: the recap (docs/interfaces.md) for a unit
-and month, as JSON on standard output or in a file, or as the workbook or PDF of the web
-(`rekap.xlsx`, `rekap.pdf`), which need `-o FILE`.
+and month, as JSON or a DHIS2 data value set on standard output or in a file, or as the workbook or
+PDF of the web (`rekap.xlsx`, `rekap.pdf`), which need `-o FILE`.
 
 Bad input gets one Indonesian line on standard error and status 1, never a traceback.
 """
@@ -13,12 +13,14 @@ from django.core.management.base import BaseCommand
 from cadres import codes
 from cadres.models import Unit
 from cadres.periods import parse_period
+from reports.numbers.exports.dhis2 import MappingError, data_value_set
 from reports.numbers.exports.pdf import recap_pdf
 from reports.numbers.exports.xlsx import write_recap_xlsx
 from reports.numbers.recap import SOURCES, recap_for, to_jsonable
 
-FORMATS = ("json", "xlsx", "pdf")
+FORMATS = ("json", "xlsx", "pdf", "dhis2")
 KNOWN_SOURCES = ("reports", "register")
+TEXT_FORMATS = ("json", "dhis2")  # to standard output unless -o
 
 
 class Command(BaseCommand):
@@ -29,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("period", metavar="PERIODE", help="bulan YYYY-MM, mis. 2020-11")
         # Checked in handle(), not with `choices`, so that a bad value exits 1 with one line.
         parser.add_argument("--source", default="reports", help="reports (bawaan) atau register")
-        parser.add_argument("--format", default="json", help="json (bawaan), xlsx atau pdf")
+        parser.add_argument("--format", default="json", help="json (bawaan), xlsx, pdf atau dhis2")
         parser.add_argument("-o", "--output", metavar="FILE", help="tulis ke berkas ini")
 
     def handle(self, *args, code, period, source, format, output, **options):
@@ -37,8 +39,8 @@ class Command(BaseCommand):
             unit, month = self.parse(code, period, source, format, output)
         except ValueError as error:
             self.fail(str(error))
-        if format == "json" and not output:
-            self.stdout.write(self.json_text(unit, month, source))
+        if format in TEXT_FORMATS and not output:
+            self.stdout.write(self.json_text(unit, month, source, format))
             return
         try:
             self.write(output, format, unit, month, source)
@@ -46,7 +48,12 @@ class Command(BaseCommand):
             self.fail(f"tidak bisa menulis {output}: {error.strerror}")
         self.stdout.write(f"Rekap {unit.code} {period} ditulis ke {output}.")
 
-    def json_text(self, unit, month, source):
+    def json_text(self, unit, month, source, format="json"):
+        if format == "dhis2":
+            try:
+                return json.dumps(data_value_set(unit.code, month, source), ensure_ascii=False, indent=1)
+            except MappingError as error:
+                self.fail(str(error))
         return json.dumps(to_jsonable(recap_for(unit, month, source)), ensure_ascii=False, indent=2)
 
     def write(self, output, format, unit, month, source):
@@ -58,14 +65,15 @@ class Command(BaseCommand):
             with open(output, "wb") as file:
                 file.write(content)
         else:
+            text = self.json_text(unit, month, source, format)
             with open(output, "w", encoding="utf-8") as file:
-                file.write(self.json_text(unit, month, source) + "\n")
+                file.write(text + "\n")
 
     def parse(self, code, period, source, format, output):
         """The unit and the month; ValueError with the Indonesian line for anything else."""
         if format not in FORMATS:
-            raise ValueError(f"format {format!r} tidak dikenal (pilih json, xlsx atau pdf)")
-        if format != "json" and not output:
+            raise ValueError(f"format {format!r} tidak dikenal (pilih json, xlsx, pdf atau dhis2)")
+        if format not in TEXT_FORMATS and not output:
             raise ValueError(f"format {format} perlu berkas keluaran: -o FILE")
         if source not in KNOWN_SOURCES:
             raise ValueError(f"sumber {source!r} tidak dikenal (pilih reports atau register)")
