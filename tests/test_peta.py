@@ -140,3 +140,15 @@ def test_the_map_takes_one_query_whatever_the_number_of_couples(tree, django_ass
     with django_assert_num_queries(1):
         maps = peta(DESA, NOV)
     assert [len(m.houses) for m in maps] == [40, 25]
+
+
+def test_an_rt_of_48_couples_fits_one_a4_page_and_a_longer_one_goes_on_named(client, tree, personas):
+    bulk_couples(RT, [[(OLD, "pil", "pemerintah")]] * 48)
+    client.force_login(personas["kader"].user)
+    assert pages(client.get(URL).content) == 1
+    bulk_couples(RT, [[(OLD, "suntik", "swasta")]] * 40)
+    content = client.get(URL).content
+    assert pages(content) == 2
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-", "-"], input=content, capture_output=True,
+                            check=True).stdout.decode()
+    assert "Peta PUS · RT 001 / RW 001" in second  # the RT named on the page it continues on

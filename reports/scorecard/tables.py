@@ -9,6 +9,7 @@ from cadres import codes
 from cadres.indicators import percent
 from cadres.models import Institution, Unit
 from cadres.periods import add_months
+from reports.numbers.exports.tables import rt_label
 from reports.scorecard.facts import gather, months_between
 from reports.scorecard.roles import ROLE_KEYS, Role, judge, score
 
@@ -25,6 +26,12 @@ class InstitutionRow:
     @property
     def score(self) -> int:
         return score(self.roles)
+
+    @property
+    def place(self) -> str:
+        """Its wilayah as people name it: `Desa Campaka`, `RW 002`, `RT 003 / RW 002`."""
+        unit = self.institution.unit
+        return rt_label(unit.code) if unit.is_rt else unit.label
 
     @property
     def full_months(self) -> int:

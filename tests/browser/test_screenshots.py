@@ -158,3 +158,51 @@ def test_the_activities_and_the_activity_form_on_a_phone(demo, live_server, page
     assert page.locator("h1").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shoot(page, out_dir / name, 360)
+
+
+def test_the_peta_pus_on_a_phone_and_on_paper(demo, live_server, page, out_dir, tmp_path):
+    """kader_rt's map on her RT's dashboard (the section, at the phone's full width), and the
+    first page of her RT's peta.pdf."""
+    log_in(page, live_server, "kader_rt")
+    page.goto(f"{live_server.url}/wilayah/32.14.02.2001.001.001{demo}")
+    section = page.locator("section.peta")
+    assert section.locator("li.peta-house").count() > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = section.bounding_box()
+    scroll_y = page.evaluate("window.scrollY")
+    top = max(0, box["y"] + scroll_y - 8)
+    path = out_dir / "peta-rt-360.png"
+    page.screenshot(path=path, full_page=True, clip={"x": 0, "y": top, "width": 360, "height": box["height"] + 16})
+    assert Image.open(path).width == 360
+    with page.expect_download() as download:
+        page.click("text=Unduh Peta PUS (PDF)")
+    assert download.value.suggested_filename == f"peta-32.14.02.2001.001.001-{demo.strip('/')}.pdf"
+    pdf = tmp_path / "peta-rt.pdf"
+    download.value.save_as(pdf)
+    image = first_page(pdf, out_dir / "peta-pdf-rt")
+    assert image.size == A4_AT_100_DPI
+    assert image.convert("L").getextrema()[0] < 64
+
+
+def test_the_first_page_of_the_desas_peta_pdf(demo, live_server, desktop, out_dir, tmp_path):
+    log_in(desktop, live_server, "pkb")
+    open_dashboard(desktop, live_server, "32.14.02.2001", demo)
+    with desktop.expect_download() as download:
+        desktop.locator(".dash-toolbar").get_by_role("link", name="Peta PUS", exact=True).click()
+    assert download.value.suggested_filename == f"peta-32.14.02.2001-{demo.strip('/')}.pdf"
+    pdf = tmp_path / "peta-desa.pdf"
+    download.value.save_as(pdf)
+    image = first_page(pdf, out_dir / "peta-pdf-desa")
+    assert image.size == A4_AT_100_DPI
+    assert image.convert("L").getextrema()[0] < 64
+
+
+def test_the_desas_scorecard_on_a_phone(demo, live_server, page, out_dir):
+    """The PPKBD's scorecard of her desa with her own PPKBD's card opened."""
+    log_in(page, live_server, "kader")
+    page.goto(f"{live_server.url}/peran-bakti/32.14.02.2001{demo}")
+    card = page.locator("details.institution-score", has_text="PPKBD Campaka")
+    card.locator("summary").click()
+    assert card.locator("li[data-role]").count() == 6
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(page, out_dir / "scorecard-desa-360.png", 360)
