@@ -181,3 +181,13 @@ def test_the_scorecard_takes_the_same_queries_whatever_the_number_of_institution
     assert len(page.context["rows"]) == 10
     with django_assert_max_num_queries(len(queries) + 1):  # the year: the same tables, once each
         client.get(f"/peran-bakti/{DESA}/tahun/2020/")
+
+
+def test_the_kecamatan_table_puts_the_desa_with_the_smallest_share_meeting_all_six_first(desa):
+    SelfReliance.objects.create(institution=desa["pok2"], period=NOV, dues=10000)  # Kenanga: all six
+    Institution.objects.create(unit_id="32.14.01.2002", kind="ppkbd", name="Dahlia")
+    kecamatan = Unit.objects.get(code="32.14.01")
+    rows = child_rows(kecamatan, NOV, NOV)
+    assert [(row.unit.code, row.all_six, row.total, str(row.all_six_pct)) for row in rows] == [
+        ("32.14.01.2002", 0, 1, "0.00"), ("32.14.01.2001", 1, 4, "25.00")]
+    assert [row.unit.code for row in child_rows(kecamatan, NOV, NOV, "nama")] == ["32.14.01.2001", "32.14.01.2002"]
