@@ -1,4 +1,4 @@
-"""The Peta PUS and the 6 Peran Bakti scorecard on a 360 px phone, on the demo data (issue #17).
+"""The Peta PUS and the 6 Peran Bakti scorecard on a 360 px phone, on the demo data.
 
 - kader_rt reads her RT's map on its dashboard (houses in walking order, the legend's counts add up
   to the PUS) and downloads peta.pdf: one A4 page with her RT and the wives' first names;
