@@ -65,6 +65,11 @@ class Funnel:
     children: dict[str, dict[str, int]] = field(default_factory=dict)  # child code -> stages
     reasons: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Reason.values, 0))
 
+    def reasons_given(self, limit: int | None = None) -> list[tuple[str, int]]:
+        """(label, count) of the reasons given, the most given first."""
+        given = sorted(((Reason(key).label, n) for key, n in self.reasons.items() if n), key=lambda item: -item[1])
+        return given[:limit]
+
 
 def funnel(code: str, start: datetime.date, end: datetime.date) -> Funnel:
     """The funnel of the unit (and each child unit) for the days from `start` to `end`."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres import access
-from cadres.models.outreach import Reason
+from cadres.idempotency import idempotent
 from cadres.navigation import back
 from cadres.register.outreach import counselling_record, funnel, prospect_list
 from cadres.register.outreach_forms import CounsellingForm, today_initial
@@ -33,7 +33,7 @@ def prospects(request, code):
     found = prospect_list(code, today) if sees_names else None
     context = {
         "unit": unit, "today": today, "funnel": month, "children": _children(unit, month),
-        "reasons": sorted(((Reason(key).label, n) for key, n in month.reasons.items() if n), key=lambda r: -r[1]),
+        "reasons": month.reasons_given(),
         "ancestors": access.visible_ancestors(request.user, unit),
         "prospects": found[:SHOWN] if found is not None else None,
         "prospect_total": len(found or ()), "more": max(0, len(found or ()) - SHOWN),
@@ -48,6 +48,7 @@ def _children(unit, month) -> list[tuple]:
 
 
 @login_required
+@idempotent
 def counselling_new(request, pk):
     couple = couple_for(request, pk, write=True)
     if not access.sees_counselling(request.user):

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from cadres import access
 from cadres.indicators import percent
-from cadres.models.outreach import Reason
 from cadres.register.outreach import funnel
 from reports.models import Campaign
 from reports.targets.campaigns import campaign_create, campaign_delete, campaign_update, campaigns_with_progress, progress
@@ -67,9 +66,9 @@ def _funnel_context(unit, campaign, today) -> dict:
     result = funnel(campaign.unit_id, campaign.start, end)
     zeros = dict.fromkeys(result.stages, 0)
     children = [(child, result.children.get(child.code, zeros)) for child in unit.children.order_by("code")]
-    reasons = sorted(((Reason(key).label, n) for key, n in result.reasons.items() if n), key=lambda r: -r[1])
     shares = {stage: percent(n, result.stages["prospects"]) for stage, n in result.stages.items()}
-    return {"funnel": result, "funnel_end": end, "shares": shares, "children": children, "reasons": reasons}
+    return {"funnel": result, "funnel_end": end, "shares": shares, "children": children,
+            "reasons": result.reasons_given()}
 
 
 @login_required

@@ -19,7 +19,6 @@ from weasyprint import HTML
 from cadres import codes
 from cadres.indicators import MKJP, percent, summarize
 from cadres.models import Unit
-from cadres.models.outreach import Reason
 from cadres.periods import month_end, period_label
 from cadres.register.outreach import funnel
 from reports.numbers import rollup
@@ -51,7 +50,7 @@ def pack_html(desa: Unit, period: datetime.date) -> str:
         "mkjp_target": mkjp_against_target(desa.code, period, recap),
         "campaigns": campaigns_in_month(desa.code, period),
         "funnel": counted,
-        "reasons": top_reasons(counted.reasons) if counted else [],
+        "reasons": counted.reasons_given(TOP_REASONS) if counted else [],
         "activities": list(activities_in(desa.code, period)),
         "follow_ups": list(open_follow_ups(desa.code, period)),
         "printed_at": date_format(timezone.localtime(), "j F Y H:i"),
@@ -81,7 +80,3 @@ def mkjp_against_target(desa_code: str, period: datetime.date, recap: dict) -> d
     return {"pb": pb, "gc": gc, "total": pb + gc, "target": target,
             "pct": percent(pb + gc, target) if target else None}
 
-
-def top_reasons(reasons: dict[str, int], limit: int = TOP_REASONS) -> list[tuple[str, int]]:
-    given = [(Reason(key).label, n) for key, n in reasons.items() if n]
-    return sorted(given, key=lambda item: -item[1])[:limit]
