@@ -25,6 +25,16 @@ class Login(auth_views.LoginView):
         return self.render_to_response(context)
 
 
+class Logout(auth_views.LogoutView):
+    """Django's logout, which also tells the browser to forget the user's offline copies: the
+    pages it cached and the drafts waiting to be sent (`Clear-Site-Data`)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 class PasswordChange(auth_views.PasswordChangeView):
     """Django's password change, which also lifts the must-change-at-first-login flag.
 

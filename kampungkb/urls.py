@@ -29,7 +29,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", Favicon.as_view(), name="favicon"),
     path("accounts/login/", cadres_views.Login.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", cadres_views.Logout.as_view(), name="logout"),
     path("accounts/password_change/", cadres_views.PasswordChange.as_view(), name="password_change"),
     path(
         "accounts/password_change/done/",

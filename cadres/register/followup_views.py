@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres import access
+from cadres.idempotency import idempotent, not_done
 from cadres.models import Service
 from cadres.navigation import back
 from cadres.register.followup import NotRepeated, follow_ups, service_record, service_undo
@@ -54,6 +55,7 @@ def _recorded(request) -> Service | None:
 
 @login_required
 @require_POST
+@idempotent
 def couple_repeat(request, pk):
     """Records today's repeat of the couple's method, or takes back one (`batal`)."""
     couple = couple_for(request, pk, write=True)
@@ -66,6 +68,7 @@ def couple_repeat(request, pk):
     try:
         service = service_record(couple=couple, date=timezone.localdate(), by=request.user)
     except NotRepeated:
+        not_done(request)
         messages.error(request, _("%(couple)s tidak sedang memakai suntik, pil atau kondom.") % {"couple": couple})
         return redirect(back(request, to_list))
     messages.success(request, _("%(couple)s: layanan ulang dicatat %(date)s.") % {

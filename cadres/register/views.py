@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cadres import access
+from cadres.idempotency import idempotent
 from cadres.models import Couple
 from cadres.navigation import back
 from cadres.register import queries as register_queries
@@ -92,6 +93,7 @@ def couple_detail(request, pk):
 
 
 @login_required
+@idempotent
 def couple_new(request, code):
     unit = access.unit_for_writing(request.user, code)
     if not unit.is_rt:
@@ -123,6 +125,7 @@ def couple_edit(request, pk):
 
 
 @login_required
+@idempotent
 def couple_status(request, pk):
     couple = couple_for(request, pk, write=True)
     today = timezone.localdate()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres import access
+from cadres.idempotency import idempotent
 from cadres.navigation import back
 from cadres.periods import month_end, period_str
 from reports.models import Activity, FollowUp
@@ -50,6 +51,7 @@ def _save(request, form, unit, activity=None):
 
 
 @login_required
+@idempotent
 def activity_new(request, code, period):
     unit = access.unit_for_writing(request.user, code)
     if unit.level not in ACTIVITY_LEVELS:

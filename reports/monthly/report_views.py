@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres import access
+from cadres.idempotency import idempotent, not_done
 from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, summarize
 from cadres.periods import add_months, period_str
 from reports.models import MonthlyReport
@@ -54,6 +55,7 @@ def _existing(unit, period):
 
 
 @login_required
+@idempotent
 def report(request, code, period):
     unit = access.unit_for_reading(request.user, code)
     if not unit.is_rt:
@@ -125,6 +127,7 @@ def _render_report(request, context, status=200):
 
 
 @login_required
+@idempotent
 def report_send(request, code, period):
     """The saved draft's totals, and the button that sends it."""
     unit = rt_for_reading(request, code)
@@ -138,6 +141,7 @@ def report_send(request, code, period):
                 raise workflow.WorkflowError(_("Versi laporan tidak sah: muat ulang halaman."))
             workflow.report_send(rt=unit, period=period, version=form.cleaned_data["version"], by=request.user)
         except workflow.WorkflowError as error:
+            not_done(request)
             messages.error(request, error.message)
             return redirect("report", code=code, period=period_str(period))
         messages.success(request, _("Laporan dikirim ke PKB/PLKB."))
