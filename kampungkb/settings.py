@@ -177,6 +177,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "worker-src": ["'self'"],  # /sw.js, the offline service worker
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", home_views.home_page, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", Favicon.as_view(), name="favicon"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("accounts/login/", cadres_views.Login.as_view(), name="login"),
     path("accounts/logout/", cadres_views.Logout.as_view(), name="logout"),
     path("accounts/password_change/", cadres_views.PasswordChange.as_view(), name="password_change"),

@@ -21,7 +21,7 @@ from tests.factories import system_admin
 from tests.register_factories import make_couple
 
 # Pages for anyone, logged in or not.
-PUBLIC = {"login", "healthz", "favicon"}
+PUBLIC = {"login", "healthz", "favicon", "service_worker"}
 # Pages about the user themselves: logged-in users get 200, nobody else's data is on them.
 PERSONAL = {"home", "password_change", "password_change_done"}
 # Pages that only answer POST.
