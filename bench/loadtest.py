@@ -75,7 +75,8 @@ def twin_rts(kader_rts: list[str], reported: set[str]) -> set[str]:
     return set(without) | set(with_report[::5][:TWINS - len(without)])
 
 
-def virtual_users(base_url: str, period: str, reported: set[str], stats: Stats, ledger: Ledger, seed: int) -> list:
+def virtual_users(base_url: str, period: str, reported: set[str], stats: Stats, ledger: Ledger, seed: int,
+                  kader_class=Kader, pkb_class=Pkb) -> list:
     accounts = [(account, account.units.get().code)
                 for account in User.objects.filter(username__startswith=PREFIX).order_by("username")]
     twins = twin_rts([rt for account, rt in accounts if account.role == Role.KADER], reported)
@@ -84,9 +85,9 @@ def virtual_users(base_url: str, period: str, reported: set[str], stats: Stats, 
         common = dict(name=account.username, base_url=base_url, password=PASSWORD, period=period, stats=stats,
                       ledger=ledger, seed=seed)
         if account.role == Role.KADER:
-            users.append(Kader(rt=unit, twin=unit in twins, **common))
+            users.append(kader_class(rt=unit, twin=unit in twins, **common))
         elif account.role == Role.PKB:
-            users.append(Pkb(desa=unit, **common))
+            users.append(pkb_class(desa=unit, **common))
     if len(users) != KADER_COUNT + PKB_COUNT:
         raise SystemExit(f"loadtest: found {len(users)} load accounts, expected {KADER_COUNT + PKB_COUNT}: "
                          "run `bench/loadtest.py accounts` first")
@@ -175,6 +176,15 @@ def machine() -> dict:
             "database": database, "python": platform.python_version(), "django": django.get_version()}
 
 
+FAULTS_START = "<!-- faults:start -->"  # make faulttest's section of docs/loadtest.md, kept by make loadtest
+
+
+def kept_sections(out: Path) -> str:
+    """The section another test (make faulttest) wrote at the end of the file, to keep."""
+    old = out.read_text() if out.exists() else ""
+    return "\n" + old[old.index(FAULTS_START):] if FAULTS_START in old else ""
+
+
 def run(args) -> int:
     base_url = check_loopback(args.base_url)
     period = current_period()
@@ -196,7 +206,7 @@ def run(args) -> int:
     text = write_report(args, machine(), phases, stats, ledger, problems, latency_rows(stats.latencies))
     print(text)
     if args.out:
-        Path(args.out).write_text(text)
+        Path(args.out).write_text(text + kept_sections(Path(args.out)))
         print(f"loadtest: figures written to {args.out}")
     ok = not stats.errors and not problems
     print("loadtest: OK, zero errors, nothing lost or doubled" if ok else "loadtest: FAILED")
