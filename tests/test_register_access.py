@@ -57,6 +57,7 @@ def test_the_opd_sees_the_registers_counts_but_no_couple_and_no_button(client, p
     assert reverse("couple_status", args=[mix["ani"].pk]) not in body
     assert "Ani" not in body and reverse("couple_detail", args=[mix["ani"].pk]) not in body
     assert "Nama pasangan hanya untuk kader, PKB dan admin" in body
+    assert reverse("follow_ups", args=[RT]) not in body  # a page she may not open: no dead end
 
 
 @pytest.mark.parametrize("name", ["couple_detail", "couple_edit", "couple_status", "couple_leave"])

@@ -58,6 +58,7 @@ def register(request, code):
         "rw_groups": register_queries.rows_by_rw(rows) if unit.level == "desa" else [],
         "can_add": unit.is_rt and access.can_write(request.user, code),
         "can_write": access.can_write(request.user, code),
+        "sees_names": access.sees_couple_names(request.user),
         "lists_couples": unit.level in LIST_LEVELS and access.sees_couple_names(request.user),
         "names_hidden": unit.level in LIST_LEVELS and not access.sees_couple_names(request.user),
         "can_export": access.may_export_register(request.user),
