@@ -15,6 +15,11 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 LABELS = {
+    "floor.provinsi": "floor: one SQL SUM of the month, provinsi",
+    "recap.json.provinsi": "recap JSON page, provinsi",
+    "recap_for.provinsi": "recap_for() alone, provinsi",
+    "dashboard.provinsi": "dashboard page, provinsi",
+    "rekap.pdf.provinsi": "rekap.pdf, provinsi",
     "floor.rt": "floor: one SQL SUM of the month, RT",
     "floor.desa": "floor: one SQL SUM of the month, desa",
     "floor.kecamatan": "floor: one SQL SUM of the month, kecamatan",
@@ -60,6 +65,8 @@ class Target:
 
 
 TARGETS = {
+    "recap.json.provinsi": Target(100),
+    "dashboard.provinsi": Target(300),
     "recap.json.kabupaten": Target(50, ratio=2),
     "recap_for.kabupaten": Target(50, ratio=2),
     "dashboard.desa": Target(50),
@@ -91,6 +98,18 @@ def ratio(figures: dict, figure: dict) -> float | None:
     return figure["ms"] / floor["ms"]
 
 
+def figure_line(figures: dict, name: str, figure: dict) -> str:
+    """A row of a figure table: median, runs, ratio to its floor, queries, memory, target, met."""
+    figure_ratio = ratio(figures, figure)
+    target = TARGETS.get(name)
+    peak = f"{figure['peak_mb']:.1f} MB {figure['peak_kind']}" if figure.get("peak_mb") is not None else ""
+    met = "" if not target or figure["ms"] is None else ("yes" if target.met(figure, figure_ratio) else "**no**")
+    return (f"| {LABELS.get(name, name)} | {_ms(figure['ms'])} | {figure['runs']} | "
+            f"{'' if figure_ratio is None else f'{figure_ratio:.1f}'} | "
+            f"{figure['queries'] if figure['queries'] is not None else ''} | "
+            f"{peak} | {target.text() if target else ''} | {met} |")
+
+
 def main_table(result: dict) -> list[str]:
     first = next(iter(result["scales"]))
     figures = _by_name(result["scales"][first])
@@ -104,20 +123,36 @@ def main_table(result: dict) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, figure in figures.items():
-        figure_ratio = ratio(figures, figure)
-        target = TARGETS.get(name)
-        peak = f"{figure['peak_mb']:.1f} MB {figure['peak_kind']}" if figure.get("peak_mb") is not None else ""
-        met = "" if not target or figure["ms"] is None else ("yes" if target.met(figure, figure_ratio) else "**no**")
-        lines.append(
-            f"| {LABELS.get(name, name)} | {_ms(figure['ms'])} | {figure['runs']} | "
-            f"{'' if figure_ratio is None else f'{figure_ratio:.1f}'} | {figure['queries'] if figure['queries'] is not None else ''} | "
-            f"{peak} | {target.text() if target else ''} | {met} |"
-        )
+        lines.append(figure_line(figures, name, figure))
     notes = [f"- {LABELS.get(name, name)}: {figure['note']}" for name, figure in figures.items()
              if figure.get("note")]
     if result.get("note"):
         notes.append(f"- {result['note']}")
     return lines + ([""] + notes if notes else []) + [""]
+
+
+def province_table(result: dict) -> list[str]:
+    """The province's own figures (a scale made by bench/province.py), with their targets."""
+    scale = next((key for key, value in result["scales"].items() if value.get("province")), None)
+    if scale is None:
+        return []
+    measured = result["scales"][scale]
+    figures = _by_name(measured)
+    made = measured["synthesized"]
+    lines = [
+        f"#### {result['label']}: a province of {measured['province']} kabupaten ({scale}× the default size: "
+        f"{made['reports']:,} reports, {made['couples']:,} couples, {made['units']:,} wilayah; synthesized in "
+        f"{measured['synth_seconds'] / 60:.0f} min)",
+        "",
+        "| figure | median | runs | × floor | queries | peak memory | target | met |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for name, figure in figures.items():
+        if not name.endswith(".provinsi"):
+            continue
+        lines.append(figure_line(figures, name, figure))
+    return lines + ["", f"The {scale}× column of the growth table below measures the kabupaten figures on the "
+                        "province's first kabupaten (250 desa, as at 1×) among its neighbours.", ""]
 
 
 def growth_table(result: dict) -> list[str]:
@@ -126,7 +161,8 @@ def growth_table(result: dict) -> list[str]:
         return [f"Growth: only {scales[0]}× was measured ({result.get('skipped', '')}).", ""]
     by_scale = {scale: _by_name(result["scales"][scale]) for scale in scales}
     first, last = scales[0], scales[-1]
-    header = " | ".join(f"{scale}×" for scale in scales)
+    header = " | ".join(f"{scale}×" + (" (province)" if result["scales"][scale].get("province") else "")
+                        for scale in scales)
     lines = [
         f"#### {result['label']}: growth ({', '.join(f'{s}×' for s in scales)} the default size)",
         "",
@@ -179,6 +215,8 @@ def render(results: list[dict]) -> str:
     lines = machine_lines(results)
     for result in results:
         lines += main_table(result)
+    for result in results:
+        lines += province_table(result)
     for result in results:
         lines += growth_table(result)
     return "\n".join(lines)

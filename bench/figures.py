@@ -4,22 +4,27 @@ the exports and the imports."""
 
 import datetime
 import random
+import statistics
 import tempfile
+import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.db.models import Max
 from django.test import Client
 
 from bench.files import pus_file, reports_file
-from bench.measure import Figure, in_child, in_process, median_ms
+from bench.loadhttp import Page
+from bench.measure import Figure, in_child, in_process, median_ms, queries_of
 from cadres.indicators import COUNT_FIELDS
 from cadres.models import Couple, CoupleStatus, Role, Unit, User
 from cadres.models.register import birthday_bounds
 from cadres.periods import add_months, month_end, period_str
-from reports.models import MonthlyReport
+from reports.models import MonthlyReport, ReportStatus
 from reports.numbers.recap import recap_for
-from reports.demo.synth import Size, bulk_insert, couple_with_history, linked_rows, rt_codes
+from reports.demo.bulk import bulk_insert
+from reports.demo.synth import Size, couple_with_history, linked_rows, rt_codes
 from reports.numbers.register_month import register_rollup
 
 REPORTS = MonthlyReport._meta.db_table
@@ -123,6 +128,7 @@ def pages(codes: dict[str, str], period: datetime.date, runs: int, heavy_runs: i
         figures.append(in_process(f"rekap.{kind}.kabupaten",
                                   page_call(client, f"/wilayah/{codes['kabupaten']}/{month}/rekap.{kind}"),
                                   heavy_runs, floor="floor.kabupaten"))
+    figures += attempt_all("cpu", lambda: cpu_per_request(codes, period, runs))
     return figures
 
 
@@ -200,6 +206,82 @@ def _delete_couples_after(last_id: int):
         (f"DELETE FROM {Couple.history.model._meta.db_table} WHERE id > %s", [last_id]),
         (f"DELETE FROM {Couple._meta.db_table} WHERE id > %s", [last_id]),
     )
+
+
+def bench_client(role: str, code: str) -> Client:
+    """A client logged in as the bench's account of that role, with the one unit `code`."""
+    user, _ = User.objects.get_or_create(username=f"bench-{role}", defaults={"role": role})
+    user.units.set([code])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def cpu_median_ms(call, runs: int, prepare=lambda: None) -> float:
+    """The median CPU time of this process (`time.process_time`) in `call(prepare())`, over `runs`
+    runs after a warm-up; `prepare` is not timed. Unlike the wall clock, it does not count waiting
+    for the database or for a CPU that other work holds."""
+    call(prepare())
+    timings = []
+    for _ in range(runs):
+        argument = prepare()
+        started = time.process_time()
+        call(argument)
+        timings.append(time.process_time() - started)
+    return statistics.median(timings) * 1000
+
+
+def cpu_per_request(codes: dict[str, str], period: datetime.date, runs: int) -> list[Figure]:
+    """The server's CPU per request (Django's side, through `django.test.Client`) of the load
+    test's commonest requests: the cadre's report form (GET) and its draft saved (POST), and the
+    desa dashboard as its PKB sees it. The RT's report is made a draft first so that the form
+    shows; everything is rolled back afterwards (docs/cpu.md)."""
+    month = period_str(period)
+    kader, pkb = bench_client(Role.KADER, codes["rt"]), bench_client(Role.PKB, codes["desa"])
+    form_url = f"/laporan/{codes['rt']}/{month}/"
+    with transaction.atomic():
+        MonthlyReport.objects.filter(rt_id=codes["rt"], period=period).update(status=ReportStatus.DRAFT)
+        assert b'class="report-form"' in kader.get(form_url).content, "the report form does not show"
+        figures = [
+            _cpu_figure("cpu.report_form.rt", page_call(kader, form_url), runs),
+            _cpu_save_figure("cpu.report_save.rt", kader, form_url, runs),
+            _cpu_figure("cpu.dashboard.desa", page_call(pkb, f"/wilayah/{codes['desa']}/{month}/"), runs),
+        ]
+        transaction.set_rollback(True)
+    return figures
+
+
+CPU_NOTE = "CPU time of the server side (process_time), median per request; not the wall clock"
+
+
+def _cpu_figure(name: str, call, runs: int) -> Figure:
+    return Figure(name, cpu_median_ms(lambda _: call(), runs), runs, queries=queries_of(call), note=CPU_NOTE)
+
+
+def _cpu_save_figure(name: str, client: Client, url: str, runs: int) -> Figure:
+    """"Simpan draf" of the form as the page fills it in, sent urlencoded as a phone sends it; each
+    run opens the form first (not timed) for the version it saves over."""
+    def filled() -> str:
+        inputs = Page(client.get(url).content.decode()).form(css_class="report-form")
+        assert inputs is not None, "the report form does not show"
+        return urlencode({**inputs, "action": "draft"})
+
+    def save(data: str):
+        response = client.post(url, data, content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 302, (url, response.status_code)
+
+    ms = cpu_median_ms(save, runs, prepare=filled)
+    data = filled()
+    return Figure(name, ms, runs, queries=queries_of(lambda: save(data)), note=CPU_NOTE)
+
+
+def attempt_all(prefix: str, measure) -> list[Figure]:
+    """The figures, or one empty figure saying why they could not be measured."""
+    try:
+        return measure()
+    except Exception as error:  # noqa: BLE001 - a missing figure must not lose the others
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[-1][:200]
+        return [Figure(name=prefix, ms=None, runs=0, note=f"not measured: {reason}")]
 
 
 def workdir() -> Path:

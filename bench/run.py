@@ -4,7 +4,8 @@
 
 Migrates, then for each scale synthesizes the kabupaten (reports.demo.synth, --replace), refreshes
 the planner's statistics, and measures (bench/figures.py); the first scale also gets the
-register workbook and the imports, in child processes. Writes the results as JSON after each
+register workbook and the imports, in child processes. With `--province N`, then a province of N
+kabupaten of the default size (bench/province.py), kept as the scale N. Writes the results as JSON after each
 scale, so a run cut short by its time limit keeps what it measured. `bench/doc.py` turns the
 JSON files into docs/benchmarks.md.
 """
@@ -34,6 +35,8 @@ def main() -> None:
     parser.add_argument("--heavy-runs", type=int, default=3, help="timed runs of a PDF, workbook or import")
     parser.add_argument("--budget", type=float, default=2400, help="seconds after which no new scale starts")
     parser.add_argument("--kabupaten", default="32.99")
+    parser.add_argument("--province", type=int, default=0,
+                        help="after the scales, a province of this many kabupaten of the default size (0: none)")
     args = parser.parse_args()
 
     import django
@@ -52,6 +55,12 @@ def main() -> None:
         results["scales"][str(scale)] = measure_scale(args, scale, full=number == 0)
         args.out.write_text(json.dumps(results, indent=1, default=str))
         print(f"[{args.label}] {scale}x done at {time.perf_counter() - started:.0f} s", flush=True)
+    if args.province and "skipped" not in results:
+        from bench.province import measure_province
+
+        results["scales"][str(args.province)] = measure_province(args, args.province, analyze)
+        print(f"[{args.label}] province of {args.province} kabupaten done at {time.perf_counter() - started:.0f} s",
+              flush=True)
     results["seconds"] = time.perf_counter() - started
     args.out.write_text(json.dumps(results, indent=1, default=str))
 

@@ -4,7 +4,7 @@ import datetime
 
 from cadres import codes
 from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS
-from cadres.models import Unit
+from cadres.models import Unit, recount_rts
 from cadres.periods import parse_period
 from reports.models import MonthlyReport, PpmTarget, ReportStatus
 from reports.numbers.summary import desa_months_refresh
@@ -65,6 +65,7 @@ def bulk_rts(root_code, *fanout) -> list[str]:
         frontier = [f"{parent}.{n:0{width}d}" for parent in frontier for n in range(first, first + count)]
         units += [Unit(code=code, name=f"Wilayah {code}", parent_id=codes.parent_code(code)) for code in frontier]
     Unit.objects.bulk_create(units)
+    recount_rts(root_code)  # as every bulk insert of units does
     return frontier
 
 

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cadres.models import Unit
-from reports.models import DesaMonthSums, MonthlyReport, ReportStatus
+from reports.models import DesaMonthSums, KabupatenMonthSums, MonthlyReport, ReportStatus
 from reports.numbers import rollup, summary
 from reports.numbers.recap import recap_for
 from reports.monthly.workflow import (
@@ -40,6 +40,12 @@ NOV, OCT = datetime.date(2020, 11, 1), datetime.date(2020, 10, 1)
 def desa_month(desa=DESA, period=NOV):
     """(received, pus, pb_pil, PB pil since January) of the desa's row for the month, or None."""
     rows = DesaMonthSums.objects.filter(desa_id=desa, period=period)
+    return rows.values_list("received", "pus", "pb_pil", "pb_ytd_pil").first()
+
+
+def kabupaten_month(kabupaten="32.14", period=NOV):
+    """(received, pus, pb_pil, PB pil since January) of the kabupaten's row for the month, or None."""
+    rows = KabupatenMonthSums.objects.filter(kabupaten_id=kabupaten, period=period)
     return rows.values_list("received", "pus", "pb_pil", "pb_ytd_pil").first()
 
 
@@ -125,12 +131,13 @@ def test_above_desa_the_recap_is_the_same_as_from_the_rt_reports(tree):
     make_report("32.14.02.2002.001.001", datetime.date(2020, 1, 1), pus=3, iud_swasta=3, pb_iud=3)  # January only
     make_report(RT1, datetime.date(2019, 12, 1), pus=30, pil_swasta=30, pb_pil=7)  # the year before
     months = [datetime.date(2019, 12, 1)] + [datetime.date(2020, month, 1) for month in range(1, 13)]
-    for code in ("32.14", "32.14.01", "32"):
-        assert isinstance(rollup.counted_reports(code), rollup.DesaMonthRows)
+    for code, rows in (("32.14", rollup.DesaMonthRows), ("32.14.01", rollup.DesaMonthRows),
+                       ("32", rollup.KabupatenMonthRows)):
+        assert type(rollup.counted_reports(code)) is rows
         for month in months:
             from_reports = rollup.rollup(rollup.ReportRows(), code, month)
-            assert rollup.rollup(rollup.DesaMonthRows(), code, month) == from_reports, (code, month)
-        assert list(rollup.DesaMonthRows().per_month(code, months)) == list(rollup.ReportRows().per_month(code, months))
+            assert rollup.rollup(rows(), code, month) == from_reports, (code, month)
+        assert list(rows().per_month(code, months)) == list(rollup.ReportRows().per_month(code, months))
     recap = recap_for(Unit.objects.get(code="32.14"), NOV)
     assert (recap["pus"], recap["reports"]["received"], recap["ppm"]["pb_ytd_total"]) == (104, 5, 5 + 5 + 10 + 3)
 
@@ -155,6 +162,7 @@ def test_for_any_reports_the_sums_give_the_same_recaps_as_the_reports(tree):
         fuzz_stats.generated_inputs += 1
         MonthlyReport.objects.all().delete()
         DesaMonthSums.objects.all().delete()
+        KabupatenMonthSums.objects.all().delete()
         for rt, month, status, pus, pb, gc_mkjp, gc_other, pasca in rows:
             make_report(rt, month, status=status, pus=pus, pil_swasta=pus, pb_pil=pb, gc_implan=gc_mkjp,
                         gc_suntik=gc_other, pb_pasca=min(pasca, pb))
@@ -162,13 +170,13 @@ def test_for_any_reports_the_sums_give_the_same_recaps_as_the_reports(tree):
         for code in ("32", "32.14", "32.14.01"):
             for month in FUZZ_MONTHS:
                 from_reports = rollup.rollup(rollup.ReportRows(), code, month)
-                assert rollup.rollup(rollup.DesaMonthRows(), code, month) == from_reports
+                assert rollup.rollup(rollup.counted_reports(code), code, month) == from_reports
                 counted = [row for row in rows if row[1] == month and row[2] in COUNTED and row[0].startswith(code)]
                 new_fields = {name: from_reports[0].counts[name] for name in ("gc_implan", "gc_suntik", "pb_pasca")}
                 assert new_fields == {"gc_implan": sum(row[5] for row in counted),
                                       "gc_suntik": sum(row[6] for row in counted),
                                       "pb_pasca": sum(min(row[7], row[4]) for row in counted)}
-            trend = list(rollup.DesaMonthRows().per_month(code, FUZZ_MONTHS))
+            trend = list(rollup.counted_reports(code).per_month(code, FUZZ_MONTHS))
             assert trend == list(rollup.ReportRows().per_month(code, FUZZ_MONTHS))
 
     check()
@@ -179,18 +187,23 @@ def test_the_command_finds_a_wrong_row_and_rebuilds_the_table(tree):
     make_report(RT3, OCT, pus=2, iud_swasta=2)
     DesaMonthSums.objects.filter(period=NOV).update(pus=6)
     DesaMonthSums.objects.create(desa_id="32.14.01.2002", period=NOV, received=1, pus=1, hamil=1)
+    KabupatenMonthSums.objects.filter(period=OCT).update(iud_swasta=3)
+    Unit.objects.filter(code="32.14.01").update(rts=9)
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(SystemExit) as exit:
         call_command("refresh_desa_months", "--check", stdout=out, stderr=err)
     assert exit.value.code == 1
-    assert err.getvalue().strip() == (
-        "2 baris jumlah desa per bulan tidak sama dengan laporan RT: 32.14.01.2001 2020-11, 32.14.01.2002 2020-11"
-    )
+    assert err.getvalue().strip().splitlines() == [
+        "3 jumlah desa/kabupaten per bulan tidak sama dengan laporan RT: 32.14.01.2001 2020-11, "
+        "32.14.01.2002 2020-11, 32.14 2020-10",
+        "1 wilayah dengan jumlah RT yang tidak sama dengan RT-nya: 32.14.01 9≠4",
+    ]
     call_command("refresh_desa_months", stdout=out)
-    assert "12 baris jumlah desa per bulan dihitung ulang dari laporan RT." in out.getvalue()
+    assert "12 baris jumlah desa per bulan (dan jumlah kabupaten per bulan, jumlah RT tiap wilayah) dihitung ulang." in out.getvalue()
     call_command("refresh_desa_months", "--check", stdout=out, stderr=err)
     assert summary.desa_months_differences() == []
     assert (desa_month(), desa_month("32.14.01.2002")) == ((1, 5, 0, 0), None)
+    assert kabupaten_month(period=OCT) == (1, 2, 0, 0)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cadres.models import Unit
 from cadres.periods import add_months
-from reports.models import MonthlyReport, ReportStatus
+from reports.models import DesaMonthSums, MonthlyReport, ReportStatus
 from reports.monthly.queue import next_waiting
 from reports.monthly.workflow import flagged_rts, report_verify_all
 from tests.factories import make_unit
@@ -43,9 +43,11 @@ def statuses():
 
 def test_verify_all_skips_the_flagged_reports(sent, personas, django_assert_max_num_queries):
     desa = Unit.objects.get(code=DESA)
-    with django_assert_max_num_queries(16):
+    # 16, and the desa's and kabupaten's sums (their count of verified reports) refreshed once for all.
+    with django_assert_max_num_queries(21):
         assert report_verify_all(unit=desa, period=NOV, by=personas["pkb"].user) == (2, [RT2])
     assert statuses() == {RT1: "verified", RT2: "submitted", RT3: "verified"}
+    assert DesaMonthSums.objects.get(desa_id=DESA, period=NOV).verified == 2
 
 
 def test_verify_all_includes_the_flagged_reports_when_asked(sent, personas):

@@ -109,7 +109,30 @@ def test_replace_leaves_other_kabupaten_alone_and_new_couples_get_fresh_ids(tree
 def test_the_command_builds_and_refuses(capsys):
     call_command("synth", "--desa", "1", "--months", "2")
     out = capsys.readouterr().out
-    assert out.startswith("synth 32.99: 28 wilayah, 500 pasangan, ")
+    assert out.startswith("synth 32.99: 28 wilayah, 27 institusi IMP, 500 pasangan, ")
     assert " 40 laporan bulanan, 1 target PPM dalam " in out
     with pytest.raises(CommandError, match="kabupaten 32.99 sudah berisi data"):
         call_command("synth", "--desa", "1")
+
+
+@pytest.mark.django_db
+def test_a_province_is_kabupaten_made_alike_with_their_sums_and_counts_of_rts():
+    from cadres.models import rts_differences
+    from reports.demo.synth import synth_province
+    from reports.models import KabupatenMonthSums
+    from reports.numbers import summary
+
+    result = synth_province(code="99", kabupaten=3, size=SMALL, until=UNTIL)
+    assert (result.units, result.couples, result.reports) == (3 * 23, 3 * 60, 3 * 36)
+    assert list(Unit.objects.filter(parent_id="99").values_list("code", "rts")) == [
+        ("99.01", 12), ("99.02", 12), ("99.03", 12)]
+    assert Unit.objects.get(code="99").rts == 36
+    assert KabupatenMonthSums.objects.filter(period=UNTIL).count() == 3
+    assert summary.desa_months_differences() == [] and rts_differences() == []
+    synth_province(code="99", kabupaten=3, size=SMALL, until=UNTIL, replace=True)  # made again, the same
+    assert Unit.objects.get(code="99").rts == 36 and rts_differences() == []
+    assert summary.desa_months_differences() == []
+    with pytest.raises(SynthRefused):
+        synth_province(code="32.14", kabupaten=3, size=SMALL)
+    call_command("synth", "--provinsi", "98", "--kabupaten-count", "2", "--desa", "1", "--months", "2")
+    assert Unit.objects.get(code="98").rts == 2 * 20

@@ -11,12 +11,13 @@ from django.db import transaction
 
 from cadres import codes
 from cadres.imports import tabular
-from cadres.models import Unit
+from cadres.models import Unit, recount_rts
 
 COLUMNS = {
     "kode": tabular.unit_code(),
     "nama": tabular.text(max_length=Unit._meta.get_field("name").max_length),
 }
+KABUPATEN_LENGTH = codes.CODE_LENGTHS["kabupaten"]
 _CHUNK = 500  # codes per `IN (...)` query: SQLite limits the number of query parameters
 
 
@@ -80,6 +81,8 @@ def wilayah_write(*, names: dict[str, str]) -> WilayahImportResult:
     # bulk_create bypasses Unit.save, hence parent_id set above; batches keep the top-down order.
     Unit.objects.bulk_create(new, batch_size=1000)
     Unit.objects.bulk_update(renamed, ["name"], batch_size=1000)
+    for kabupaten in sorted({code[:KABUPATEN_LENGTH] for code in names if codes.level_of(code) == "rt"}):
+        recount_rts(kabupaten)
     return WilayahImportResult(
         created=len(new), renamed=len(renamed), unchanged=len(names) - len(new) - len(renamed)
     )

@@ -1,7 +1,12 @@
 """The wilayah tree: one model for provinsi down to RT, keyed by its dotted code (docs/interfaces.md)."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import F
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +67,11 @@ class Unit(models.Model):
         related_name="children",
         editable=False,
     )
+    # The RTs in the unit's subtree (1 for an RT), kept with the tree as DHIS2 keeps its org-unit
+    # structure: a recap's "reports expected" is read from the unit and its children, where
+    # counting a province's 120,000 RTs on every page would not do. Kept by `save()`, the
+    # delete signal below and `recount_rts()` after a bulk insert.
+    rts = models.PositiveIntegerField(_("jumlah RT"), default=0, editable=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -110,4 +120,41 @@ class Unit(models.Model):
 
     def save(self, *args, **kwargs):
         self.parent_id = codes.parent_code(self.code)
+        new_rt = self.is_rt and self._state.adding and not Unit.objects.filter(pk=self.pk).exists()
+        if self.is_rt:
+            self.rts = 1
         super().save(*args, **kwargs)
+        if new_rt:
+            Unit.objects.filter(code__in=codes.ancestors(self.code)).update(rts=F("rts") + 1)
+
+
+@receiver(post_delete, sender=Unit)
+def _rt_deleted(sender, instance, **kwargs):
+    if instance.is_rt:
+        Unit.objects.filter(code__in=codes.ancestors(instance.code), rts__gt=0).update(rts=F("rts") - 1)
+
+
+def recount_rts(code: str) -> None:
+    """Counts again the RTs of the unit `code`, of every unit below it and of its ancestors, after
+    units were inserted or deleted in bulk (an import, the demo, `synth`): one query for the
+    subtree, one per ancestor, and an update of the units whose count changed."""
+    counted = Counter()
+    for rt in Unit.objects.subtree(code).at_level("rt").values_list("code", flat=True).iterator(chunk_size=10000):
+        counted.update(prefix for prefix in (*codes.ancestors(rt), rt) if len(prefix) >= len(code))
+    for above in codes.ancestors(code):
+        counted[above] = Unit.objects.subtree(above).at_level("rt").count()
+    units = Unit.objects.filter(subtree_q(code) | models.Q(code__in=codes.ancestors(code))).only("code", "rts")
+    changed = [unit for unit in units if unit.rts != counted[unit.code]]
+    for unit in changed:
+        unit.rts = counted[unit.code]
+    Unit.objects.bulk_update(changed, ["rts"], batch_size=1000)
+
+
+def rts_differences() -> list[str]:
+    """The units whose kept count of RTs differs from their RTs counted, as "code kept≠counted";
+    for `refresh_desa_months --check` and the tests."""
+    counted = Counter()
+    for rt in Unit.objects.at_level("rt").values_list("code", flat=True).iterator(chunk_size=10000):
+        counted.update((*codes.ancestors(rt), rt))
+    return [f"{code} {kept}≠{counted[code]}" for code, kept in Unit.objects.values_list("code", "rts").iterator(chunk_size=10000)
+            if kept != counted[code]]

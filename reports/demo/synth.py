@@ -23,19 +23,21 @@ from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from cadres import codes
 from cadres.indicators import BALANCE_FIELDS, COUNT_FIELDS, METHODS, PLACES
-from cadres.models import Couple, CoupleStatus, Unit, User
+from cadres.models import Couple, CoupleStatus, Institution, Unit, User, recount_rts
 from cadres.periods import add_months, month_end
 from cadres.register.rules import link_statuses
+from reports.demo.bulk import bulk_insert
 from reports.demo.wilayah import FEMALE_FIRST, FEMALE_LAST, MALE_FIRST, MALE_LAST
-from reports.models import DesaMonthSums, MonthlyReport, PpmTarget, ReportStatus, rt_subtree_q
+from reports.models import DesaMonthSums, KabupatenMonthSums, MonthlyReport, PpmTarget, ReportStatus, rt_subtree_q
 from reports.numbers.summary import desa_months_refresh
 
 DEFAULT_KABUPATEN = "32.99"
+DEFAULT_PROVINCE = "99"  # no such province: a synthetic one never meets real codes
 # The last month with reports; fixed, not "last month", so that a run is the same any day.
 DEFAULT_UNTIL = datetime.date(2026, 10, 1)
 DESA_PER_KECAMATAN = 10
@@ -93,10 +95,11 @@ class SynthResult:
     statuses: int = 0
     reports: int = 0
     targets: int = 0
+    institutions: int = 0
 
     def summary(self, code: str) -> str:
-        return (f"synth {code}: {self.units} wilayah, {self.couples} pasangan, {self.statuses} status KB, "
-                f"{self.reports} laporan bulanan, {self.targets} target PPM")
+        return (f"synth {code}: {self.units} wilayah, {self.institutions} institusi IMP, {self.couples} pasangan, "
+                f"{self.statuses} status KB, {self.reports} laporan bulanan, {self.targets} target PPM")
 
 
 def synth_kabupaten(*, code: str = DEFAULT_KABUPATEN, size: Size = Size(), seed: int = 1,
@@ -119,12 +122,35 @@ def synth_kabupaten(*, code: str = DEFAULT_KABUPATEN, size: Size = Size(), seed:
         raise SynthRefused(f"wilayah di bawah {code} masih dipakai data lain; hapus dulu ({error})") from None
 
 
+def synth_province(*, code: str = DEFAULT_PROVINCE, kabupaten: int = 24, size: Size = Size(), seed: int = 1,
+                   until: datetime.date = DEFAULT_UNTIL, replace: bool = False, progress=None) -> SynthResult:
+    """A province of `kabupaten` kabupaten (`code`.01, .02, …), each as `synth_kabupaten` makes
+    one of `size`, each in its own transaction (24 of the default size: 6,000 desa, 3 million
+    couples, the size of Jawa Barat). Returns the sum of what was made."""
+    if not codes.is_valid_code(code) or codes.level_of(code) != "provinsi":
+        raise SynthRefused(f"kode {code} bukan kode provinsi (contoh: {DEFAULT_PROVINCE})")
+    if not 1 <= kabupaten <= 99:
+        raise SynthRefused("jumlah kabupaten harus 1–99")
+    total = SynthResult()
+    for number in range(1, kabupaten + 1):
+        made = synth_kabupaten(code=f"{code}.{number:02d}", size=size, seed=seed, until=until, replace=replace,
+                               progress=progress)
+        for name, value in vars(made).items():
+            setattr(total, name, getattr(total, name) + value)
+        (progress or (lambda text: None))(f"kabupaten {number}/{kabupaten}")
+    return total
+
+
 def _build(code, size, seed, until, progress) -> SynthResult:
     result = SynthResult()
     units, desa_codes = tree_units(code, size, random.Random(f"{seed}:{code}"))
     Unit.objects.get_or_create(code=codes.parent_code(code), defaults={"name": f"Provinsi {codes.parent_code(code)}"})
     Unit.objects.bulk_create(units)
+    recount_rts(code)
     result.units = len(units)
+    institutions = imp_institutions(units)
+    bulk_insert(Institution, institutions)
+    result.institutions = len(institutions)
     first = add_months(until, 1 - size.months)
     targets = [target for desa in desa_codes for target in desa_targets(desa, first.year, until.year, seed)]
     PpmTarget.objects.bulk_create(targets)
@@ -165,44 +191,6 @@ def linked_rows(couple: dict, history: list[CoupleStatus]) -> list[dict]:
     ]
 
 
-def bulk_insert(model, rows: list[dict]) -> None:
-    """Inserts plain dicts (keyed by attribute name, all alike) by COPY on PostgreSQL and multi-row
-    INSERTs on SQLite: Django's bulk_create spends most of its time preparing each value of each
-    model instance. Columns not given get the field's default (auto_now: now), prepared once."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in rows[0]]
-    given = {field.attname for field in fields}
-    template = model()
-    others = [field for field in model._meta.concrete_fields
-              if field.attname not in given and not field.primary_key]
-    defaults = tuple(field.get_db_prep_save(field.pre_save(template, add=True), connection) for field in others)
-    adapters = [(field.attname, _adapter(field)) for field in fields]
-    quote = connection.ops.quote_name
-    table = f"{quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields + others)})"
-    values = ((*(adapt(row[name]) for name, adapt in adapters), *defaults) for row in rows)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-            return
-        # SQLite takes up to 32,766 parameters in one statement.
-        width = len(fields) + len(others)
-        per_statement = max(1, min(1000, 30000 // width))
-        one = f"({', '.join(['%s'] * width)})"
-        while batch := [value for _n, row in zip(range(per_statement), values) for value in row]:
-            cursor.execute(f"INSERT INTO {table} VALUES " + ", ".join([one] * (len(batch) // width)), batch)
-
-
-def _adapter(field):
-    if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
-    if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
-    return lambda value: value
-
-
 def tree_units(code: str, size: Size, rng: random.Random) -> tuple[list[Unit], list[str]]:
     """The kabupaten and everything under it down to RT (not saved), and the desa codes in order.
 
@@ -221,6 +209,16 @@ def tree_units(code: str, size: Size, rng: random.Random) -> tuple[list[Unit], l
                 units.append(Unit(code=f"{desa}.{rw:03d}", name=f"RW {rw:03d}", parent_id=desa))
             units += [Unit(code=rt, name=f"RT {rt[-3:]}", parent_id=codes.parent_code(rt)) for rt in rt_codes(desa, size)]
     return units, desa_codes
+
+
+# The IMP of a wilayah as the PPKBD's report counts it: a PPKBD and a BKB per desa, a Sub-PPKBD per
+# RW, a POK KB per RT (a kabupaten of 250 desa has some 6,500).
+IMP_PER_LEVEL = {"desa": ("ppkbd", "bkb"), "rw": ("sub_ppkbd",), "rt": ("pok_kb",)}
+
+
+def imp_institutions(units: list[Unit]) -> list[dict]:
+    return [{"unit_id": unit.code, "kind": kind, "name": f"{kind.upper()} {unit.name}"}
+            for unit in units for kind in IMP_PER_LEVEL.get(codes.level_of(unit.code), ())]
 
 
 def rt_codes(desa: str, size: Size) -> list[str]:
@@ -344,8 +342,10 @@ def synth_delete(*, code: str) -> None:
         (MonthlyReport.history.model, "rt_id LIKE %s", below),
         (MonthlyReport, "rt_id LIKE %s", below),
         (DesaMonthSums, "desa_id LIKE %s", below),
+        (KabupatenMonthSums, "kabupaten_id = %s", [code]),
         (PpmTarget, "unit_id " + self_or_below.format("unit_id"), [code, code + ".%"]),
         (User.units.through, "unit_id " + self_or_below.format("unit_id"), [code, code + ".%"]),
+        (Institution, "unit_id " + self_or_below.format("unit_id"), [code, code + ".%"]),
         (Unit, "code " + self_or_below.format("code"), [code, code + ".%"]),
     ]
     with connection.cursor() as cursor:

@@ -21,7 +21,7 @@ from django.db.models import Q
 from cadres import codes
 from cadres.accounts import account_save
 from cadres.imports.official import load_official_wilayah
-from cadres.models import Cadre, Institution, Role, Unit, User
+from cadres.models import Cadre, Institution, Role, Unit, User, recount_rts
 from cadres.models.imp import POKTAN, InstitutionKind, Position
 
 DEMO_PASSWORD = "demo12345"
@@ -136,6 +136,7 @@ def add_rw_rt(rng: random.Random) -> str:
                 rt_units.append(Unit(code=rt_code, name=f"RT {rt:03d}", parent_id=codes.parent_code(rt_code)))
     Unit.objects.bulk_create(rw_units)  # parents first: bulk_create skips Unit.save()
     Unit.objects.bulk_create(rt_units)
+    recount_rts(KABUPATEN)
     return f"{len(DEMO_DESA)} desa contoh: {len(rw_units)} RW, {len(rt_units)} RT"
 
 

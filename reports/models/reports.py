@@ -1,5 +1,5 @@
-"""Monthly reports of an RT (one per RT and month), their per-desa monthly sums, and the months the
-OPD has closed.
+"""Monthly reports of an RT (one per RT and month) and the months the OPD has closed (their sums per
+desa and kabupaten are in `sums.py`).
 
 The count fields carry the names of `cadres.indicators.COUNT_FIELDS`, which are also the column
 names of the import file, so that a row maps onto a report field for field.
@@ -204,32 +204,6 @@ class MonthlyReport(ReportCounts):
             errors.update(count_errors(self.counts()))
         if errors:
             raise ValidationError(errors)
-
-
-class DesaMonthSums(ReportCounts):
-    """The counted (submitted or verified) reports of one desa and month, summed: what recaps
-    and trends above desa read instead of every RT's report (a desa has ~20 RTs). Written only by
-    `reports.numbers.summary`, in the transaction of every write of a report, so it never disagrees with
-    the reports. A desa with a counted report in a year has a row for each month of that year
-    (zeros and `received` 0 in a month without one), carrying its PB since January."""
-
-    desa = models.ForeignKey("cadres.Unit", on_delete=models.CASCADE, related_name="+")
-    period = models.DateField()
-    received = models.PositiveIntegerField(default=0)
-    # PB from January to this month (the PPM's "so far"), so that a recap reads one month's rows.
-    pb_ytd_iud = count_field(_("PB IUD sejak Januari"))
-    pb_ytd_implan = count_field(_("PB implan sejak Januari"))
-    pb_ytd_mow = count_field(_("PB MOW sejak Januari"))
-    pb_ytd_mop = count_field(_("PB MOP sejak Januari"))
-    pb_ytd_suntik = count_field(_("PB suntik sejak Januari"))
-    pb_ytd_pil = count_field(_("PB pil sejak Januari"))
-    pb_ytd_kondom = count_field(_("PB kondom sejak Januari"))
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["period", "desa"], name="desa_month_one")]
-
-    def __str__(self):
-        return f"{self.desa_id} {self.period:%Y-%m}"
 
 
 class ClosedPeriod(models.Model):

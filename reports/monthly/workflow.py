@@ -68,7 +68,8 @@ def _save(report: MonthlyReport, by, why: str) -> MonthlyReport:
 
 def _counted_save(report: MonthlyReport, by, why: str) -> MonthlyReport:
     """Saves a report that starts or stops counting in recaps, and its desa's sums with it.
-    (Drafts and verifications do not change what counts: submitted and verified both do.)"""
+    (Drafts do not change what counts; a verification changes only the sums' count of verified
+    reports, refreshed by the verify functions.)"""
     report = _save(report, by, why)
     desa_months_refresh([(report.rt_id, report.period)])
     return report
@@ -202,7 +203,9 @@ def report_verify(*, report: MonthlyReport, by, version: int | None = None) -> M
     _check_status(report, (ReportStatus.SUBMITTED,), _("diverifikasi (hanya laporan yang sudah dikirim)"))
     _check_four_eyes(report, by)
     report.status, report.verified_at, report.verified_by = ReportStatus.VERIFIED, timezone.now(), by
-    return _save(report, by, _("diverifikasi"))
+    report = _save(report, by, _("diverifikasi"))
+    desa_months_refresh([(report.rt_id, report.period)])  # the sums count the verified too
+    return report
 
 
 def _check_four_eyes(report: MonthlyReport, by):
@@ -230,7 +233,7 @@ def report_verify_all(*, unit: Unit, period: datetime.date, by, include_flagged:
     submitted = list(MonthlyReport.objects.in_subtree(unit.code).filter(period=period, status=ReportStatus.SUBMITTED)
                      .order_by("rt_id"))
     flagged = set() if include_flagged else flagged_rts(submitted)
-    verified = 0
+    verified = []
     for report in submitted:
         if kabupaten_code(report.rt_id) in closed or report.rt_id in flagged or report.submitted_by_id == by.pk:
             continue
@@ -242,8 +245,9 @@ def report_verify_all(*, unit: Unit, period: datetime.date, by, include_flagged:
         report.version += 1
         report.status, report.verified_at, report.verified_by = ReportStatus.VERIFIED, timezone.now(), by
         _save(report, by, _("diverifikasi (semua)"))
-        verified += 1
-    return VerifiedAll(verified, sorted(flagged))
+        verified.append((report.rt_id, report.period))
+    desa_months_refresh(verified)  # the sums count the verified too
+    return VerifiedAll(len(verified), sorted(flagged))
 
 
 def flagged_rts(reports: list[MonthlyReport]) -> set[str]:

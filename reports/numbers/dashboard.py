@@ -19,7 +19,7 @@ from reports.numbers import rollup
 from reports.numbers.exports import tables
 from reports.numbers.imp_report import imp_context
 from reports.numbers.recap import recap_for, to_jsonable
-from reports.numbers.register_month import drop_outs_in_month
+from reports.numbers.register_month import drop_outs_in_month, register_counts_at
 
 TREND_MONTHS = 12
 VERIFIED = "verified"  # the verified reports' row among the drop-outs' (no status is named so)
@@ -34,6 +34,7 @@ class MissingReports:
     total: int
     groups: list[tuple[str, list[str]]] = field(default_factory=list)
     shown: int = 0
+    listed: bool = True  # above kabupaten the RTs are not listed: the children's table counts them
 
 
 def dashboard_for(unit: Unit, period: datetime.date, sort: str = "") -> dict:
@@ -63,14 +64,18 @@ def dashboard_for(unit: Unit, period: datetime.date, sort: str = "") -> dict:
 
 def month_states(code: str, period: datetime.date) -> dict:
     """Of the month in the subtree: the verified reports (of the received, how many the PKB
-    checked) and the register's drop-outs by the status they went to. One query: the drop-outs
-    grouped by status, and the verified reports' count as one more row (UNION ALL)."""
-    drop_outs = drop_outs_in_month(code, period).values_list("status").annotate(n=Count("pk")).order_by()
+    checked) and the register's drop-outs by the status they went to (none above kabupaten:
+    `register_counts_at`). One query: the drop-outs grouped by status, and the verified reports'
+    count as one more row (UNION ALL)."""
     verified = (
         MonthlyReport.objects.in_subtree(code).filter(period=period, status=ReportStatus.VERIFIED)
         .values("period").annotate(key=Value(VERIFIED, output_field=CharField()), n=Count("pk"))
         .values_list("key", "n").order_by()
     )
+    if not register_counts_at(code):
+        # Above kabupaten the verified are counted in the per-kabupaten sums, not over 120,000 reports.
+        return {"verified": rollup.counted_reports(code).verified(code, period), "drop_outs": {}}
+    drop_outs = drop_outs_in_month(code, period).values_list("status").annotate(n=Count("pk")).order_by()
     counts = dict(drop_outs.union(verified, all=True))
     return {"verified": counts.get(VERIFIED, 0), "drop_outs": {s: counts.get(s, 0) for s in DROP_OUT_TO}}
 
@@ -80,7 +85,7 @@ def report_states(recap: dict, code: str, period: datetime.date) -> dict:
     register (one query)."""
     states = month_states(code, period)
     return {"verified_count": states["verified"], "sent_only": recap["reports"]["received"] - states["verified"],
-            "drop_outs": tables.drop_out_line(states["drop_outs"])}
+            "drop_outs": tables.drop_out_line(states["drop_outs"]) if states["drop_outs"] else {}}
 
 
 def trend_for(code: str, period: datetime.date, months: int = TREND_MONTHS) -> list[dict]:
@@ -109,10 +114,13 @@ def trend_for(code: str, period: datetime.date, months: int = TREND_MONTHS) -> l
 
 def missing_reports(unit: Unit, period: datetime.date, reports: dict, limit: int = MISSING_LIMIT):
     """The RTs under the unit without a counted report for the month (one query; the total is
-    the recap's expected − received)."""
+    the recap's expected − received). Above kabupaten, the total only: a list of a province's
+    RTs would read its 120,000 and help no one; its kabupaten's rows count them."""
     total = reports["expected"] - reports["received"]
     if not total:
         return MissingReports(total=0)
+    if codes.LEVELS.index(unit.level) < codes.LEVELS.index("kabupaten"):
+        return MissingReports(total=total, listed=False)
     reported = MonthlyReport.objects.counted().filter(rt_subtree_q(unit.code), period=period).values("rt_id")
     rts = list(
         Unit.objects.subtree(unit.code).at_level("rt").exclude(code__in=reported)

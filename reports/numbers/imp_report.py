@@ -28,8 +28,10 @@ from reports.models import POKTAN_FIELDS, MonthlyReport, PoktanActivity, PoktanK
 from reports.monthly.activities import POKTAN_KINDS, desa_activity_sums
 
 IMP_KINDS = ("ppkbd", "sub_ppkbd", "pok_kb")  # the institutions of the wilayah, above the poktan
-# The levels whose recap shows the section: the desa, and every level above that sums desa.
-SHOWN_AT = codes.LEVELS[: codes.LEVELS.index("desa") + 1]
+# The levels whose recap shows the section: the desa, and the levels above it up to the kabupaten.
+# Above, a province's 160,000 institutions would be counted against its reports on every page
+# (over a second at Jawa Barat's size): its kabupaten's pages show theirs.
+SHOWN_AT = codes.LEVELS[codes.LEVELS.index("kabupaten"): codes.LEVELS.index("desa") + 1]
 
 
 def _reporting_q(period: datetime.date) -> Q:
@@ -70,7 +72,8 @@ def imp_report(code: str, period: datetime.date) -> dict:
 
 def imp_report_for(unit: Unit, period: datetime.date) -> dict | None:
     """The section of a recap, dashboard, PDF or workbook: None below a desa (its RWs and RTs
-    have no desa report of their own), so they spend no query on it."""
+    have no desa report of their own) and above a kabupaten (see SHOWN_AT), so they spend no
+    query on it."""
     return imp_report(unit.code, period) if unit.level in SHOWN_AT else None
 
 

@@ -7,7 +7,7 @@ JSON numbers (86.49, not "86.49") for the command and the web.
 import datetime
 from decimal import Decimal
 
-from cadres.indicators import ppm_summary, resolve_targets, summarize
+from cadres.indicators import ppm_summary, summarize
 from cadres.models import Unit
 from cadres.periods import period_str
 from reports.numbers import rollup
@@ -37,18 +37,16 @@ def recap_for(unit: Unit, period: datetime.date, source: str = "reports") -> dic
         raise UnknownSource(source)
     total, per_child = SOURCES[source](unit.code, period)
     children = [] if unit.is_rt else list(unit.children.all())
-    targets = resolve_targets(
-        rollup.targets_in_subtree(unit.code, period.year), [unit.code] + [child.code for child in children]
-    )
+    targets = rollup.resolved_targets(unit.code, period.year)
     return {
         "unit": unit_json(unit),
         "period": period_str(period),
         "source": source,
-        **_figures(total, targets[unit.code], period.year),
+        **_figures(total, targets.get(unit.code), period.year),
         "children": [
             {
                 "unit": unit_json(child),
-                **_figures(per_child.get(child.code, rollup.Sums()), targets[child.code], period.year),
+                **_figures(per_child.get(child.code, rollup.Sums()), targets.get(child.code), period.year),
             }
             for child in children
         ],

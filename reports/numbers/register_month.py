@@ -56,6 +56,13 @@ def new_users():
     return counted_changes().filter(is_pb=True)
 
 
+def register_counts_at(code: str) -> bool:
+    """Whether pages read the register's figures (the month's drop-outs) for this unit: at a
+    kabupaten and below, where they read at most its couples. Above, a province's 3 million
+    couples are a statistics job, not a page: its dashboard and recap files sum the reports only."""
+    return codes.LEVELS.index(codes.level_of(code)) >= codes.LEVELS.index("kabupaten")
+
+
 def drop_outs_in_month(code: str, period: datetime.date):
     """The drop-out rows of the month in the subtree (the dashboard counts them per status)."""
     return counted_changes(CoupleStatus.objects.filter(

@@ -4,20 +4,20 @@ of queries whatever the size of the subtree.
 The rows are per-unit, per-month counts with the report's field names (`indicators.COUNT_FIELDS`
 and `period`): the counted monthly reports of RTs, or above desa their per-desa sums
 (`DesaMonthSums`, kept current by `reports.numbers.summary`), the same numbers from a twentieth of the
-rows. Because a unit code is the tree path, the subtree is a range of codes and a child's code
+rows, and above kabupaten their per-kabupaten sums (`KabupatenMonthSums`). Because a unit code is the tree path, the subtree is a range of codes and a child's code
 is the first characters of a row's: no join, no recursion.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 
 from cadres import codes
 from cadres.indicators import COUNT_FIELDS, DROP_OUT_TO, METHODS
 from cadres.models import Unit, subtree_q
-from reports.models import DesaMonthSums, MonthlyReport, PpmTarget
+from reports.models import DesaMonthSums, KabupatenMonthSums, MonthlyReport, PpmTarget
 
 YTD_FIELDS = tuple(f"pb_ytd_{method}" for method in METHODS)
 
@@ -82,14 +82,18 @@ class DesaMonthRows:
     """Above desa: the per-desa monthly sums of the counted reports (`reports.numbers.summary`), the
     same numbers from one row per desa and month, each with its PB since January."""
 
+    model = DesaMonthSums
+    unit_field = "desa_id"
+
     def in_subtree(self, code: str) -> QuerySet:
-        return DesaMonthSums.objects.filter(subtree_q(code, "desa__code"))
+        # Through the foreign key's code (no join: the column holds it), which takes a prefix lookup.
+        return self.model.objects.filter(subtree_q(code, self.unit_field.replace("_id", "__code")))
 
     def per_child(self, code: str, period: datetime.date, length: int) -> dict[str, Sums]:
         """One grouped query over the period's rows only."""
         grouped = (
             self.in_subtree(code).filter(period=period)
-            .values(child=Substr("desa_id", 1, length))
+            .values(child=Substr(self.unit_field, 1, length))
             .annotate(received=Sum("received"), **_sums(COUNT_FIELDS), **_sums(YTD_FIELDS))
             .order_by()
         )
@@ -99,15 +103,31 @@ class DesaMonthRows:
             for values in grouped
         }
 
+    def verified(self, code: str, period: datetime.date) -> int:
+        """The month's verified reports in the subtree (one query)."""
+        return self.in_subtree(code).filter(period=period).aggregate(n=Sum("verified"))["n"] or 0
+
     def per_month(self, code: str, months: list[datetime.date]) -> QuerySet:
-        # A desa's month without a counted report is a row of zeros: left out, as if absent.
+        # A month without a counted report is a row of zeros: left out, as if absent.
         return (self.in_subtree(code).filter(period__in=months, received__gt=0).values("period")
                 .annotate(received=Sum("received"), **_sums(COUNT_FIELDS)).order_by("period"))
 
 
+class KabupatenMonthRows(DesaMonthRows):
+    """Above kabupaten: the per-kabupaten monthly sums, the sum of their desa's rows (a province
+    reads 27 rows a month where its desa would be 6,000)."""
+
+    model = KabupatenMonthSums
+    unit_field = "kabupaten_id"
+
+
 def counted_reports(code: str) -> ReportRows | DesaMonthRows:
-    """Where the unit's counted reports are summed from: above desa, the per-desa sums."""
-    if codes.LEVELS.index(codes.level_of(code)) < codes.LEVELS.index("desa"):
+    """Where the unit's counted reports are summed from: above kabupaten, the per-kabupaten
+    sums; above desa, the per-desa sums; else the RTs' reports."""
+    level = codes.LEVELS.index(codes.level_of(code))
+    if level < codes.LEVELS.index("kabupaten"):
+        return KabupatenMonthRows()
+    if level < codes.LEVELS.index("desa"):
         return DesaMonthRows()
     return ReportRows()
 
@@ -137,23 +157,46 @@ def rollup(rows: ReportRows | DesaMonthRows, code: str, period: datetime.date) -
 
 
 def expected_rts(code: str) -> tuple[int, dict[str, int]]:
-    """RTs in the unit's subtree, in all and per direct child code (one grouped query)."""
+    """RTs in the unit's subtree, in all and per direct child code (one query of the unit and its
+    children: each unit keeps its count of RTs, `Unit.rts`)."""
     if codes.level_of(code) == "rt":
         return 1, {}
-    grouped = (
-        Unit.objects.subtree(code).at_level("rt")
-        .values(child=Substr("code", 1, _child_length(code)))
-        .annotate(rts=Count("code"))
-        .order_by()
-    )
-    per_child = {values["child"]: values["rts"] for values in grouped}
-    return sum(per_child.values()), per_child
+    rows = dict(Unit.objects.filter(Q(code=code) | Q(parent_id=code)).values_list("code", "rts").order_by())
+    total = rows.pop(code, 0)
+    return total, {child: rts for child, rts in rows.items() if rts}
 
 
 def targets_in_subtree(code: str, year: int) -> dict[str, dict[str, int]]:
     """The PPM target rows of the year for the unit and every unit below it (one query)."""
     rows = PpmTarget.objects.filter(subtree_q(code, "unit__code"), year=year).order_by()
     return {values["unit_id"]: {m: values[m] for m in METHODS} for values in rows.values("unit_id", *METHODS)}
+
+
+def resolved_targets(code: str, year: int) -> dict[str, dict[str, int]]:
+    """The PPM targets of the unit and its direct children as `indicators.resolve_targets` gives
+    them (a unit's own row, else the sum of its children's), summed in the database in one query:
+    a child's target is the sum of the rows under it (itself included) that have no row above them
+    up to the child. A province reads one row per kabupaten, not its 6,000 desa's. Units without
+    a target are left out."""
+    own = PpmTarget.objects.filter(unit_id=code, year=year).annotate(child=Value(code)).values_list("child", *METHODS)
+    if codes.level_of(code) == "rt":
+        rows = own.order_by()
+    else:
+        length = _child_length(code)
+        lengths = [n for n in sorted(set(codes.CODE_LENGTHS.values())) if n >= length]
+        # One NOT EXISTS per level, each an index probe of (unit, year); OR-ed in one they are not.
+        covered = [Exists(PpmTarget.objects.filter(year=year, unit_id=Substr(OuterRef("unit_id"), 1, n))
+                          .exclude(unit_id=OuterRef("unit_id"))) for n in lengths]
+        topmost = (
+            PpmTarget.objects.filter(subtree_q(code, "unit__code"), year=year).exclude(unit_id=code)
+            .filter(*(~above for above in covered)).values(child=Substr("unit_id", 1, length))
+            .annotate(**{f"sum_{m}": Sum(m) for m in METHODS}).values_list("child", *(f"sum_{m}" for m in METHODS))
+        )
+        rows = own.order_by().union(topmost.order_by(), all=True)
+    found = {child: dict(zip(METHODS, values)) for child, *values in rows}
+    if code not in found and any(child != code for child in found):
+        found[code] = {m: sum(target[m] for child, target in found.items() if child != code) for m in METHODS}
+    return found
 
 
 def _child_length(code: str) -> int:

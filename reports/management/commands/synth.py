@@ -1,12 +1,13 @@
 """`synth [--kabupaten 32.99] [--desa 250] [--scale 1] [--seed N]`: a synthetic kabupaten for
-benchmarks (reports.demo.synth). Not for production databases: it writes 100,000s of rows."""
+benchmarks (reports.demo.synth); `synth --provinsi 99 --kabupaten-count 24`: a synthetic province of
+24 of them. Not for production databases: it writes 100,000s of rows (a province, millions)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cadres.periods import parse_period, period_str
-from reports.demo.synth import DEFAULT_KABUPATEN, DEFAULT_UNTIL, Size, SynthRefused, synth_kabupaten
+from reports.demo.synth import DEFAULT_KABUPATEN, DEFAULT_UNTIL, Size, SynthRefused, synth_kabupaten, synth_province
 
 
 def positive(text):
@@ -31,17 +32,23 @@ class Command(BaseCommand):
         parser.add_argument("--until", type=parse_period, default=DEFAULT_UNTIL,
                             help=f"bulan laporan terakhir, YYYY-MM (bawaan {period_str(DEFAULT_UNTIL)})")
         parser.add_argument("--months", type=positive, default=Size.months, help="jumlah bulan laporan")
+        parser.add_argument("--provinsi", help="kode provinsi fiktif (mis. 99): buat satu provinsi berisi "
+                                               "--kabupaten-count kabupaten, masing-masing seukuran di atas")
+        parser.add_argument("--kabupaten-count", type=positive, default=24, help="jumlah kabupaten di provinsi itu")
         parser.add_argument("--replace", action="store_true", help="hapus dulu data kabupaten itu bila sudah ada")
 
     def handle(self, *args, **options):
         size = Size(desa=options["desa"], months=options["months"]).scaled(options["scale"])
         started = time.perf_counter()
         progress = (lambda text: self.stderr.write(f"  {text}")) if options["verbosity"] > 1 else None
+        common = {"size": size, "seed": options["seed"], "until": options["until"], "replace": options["replace"],
+                  "progress": progress}
+        code = options["provinsi"] or options["kabupaten"]
         try:
-            result = synth_kabupaten(
-                code=options["kabupaten"], size=size, seed=options["seed"], until=options["until"],
-                replace=options["replace"], progress=progress,
-            )
+            if options["provinsi"]:
+                result = synth_province(code=code, kabupaten=options["kabupaten_count"], **common)
+            else:
+                result = synth_kabupaten(code=code, **common)
         except SynthRefused as refused:
             raise CommandError(str(refused)) from None
-        self.stdout.write(f"{result.summary(options['kabupaten'])} dalam {time.perf_counter() - started:.1f} detik.")
+        self.stdout.write(f"{result.summary(code)} dalam {time.perf_counter() - started:.1f} detik.")

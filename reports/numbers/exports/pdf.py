@@ -19,7 +19,7 @@ from cadres.periods import period_label
 from reports.numbers.dashboard import report_states
 from reports.numbers.exports import recap_and_counts, tables
 from reports.numbers.imp_report import imp_context
-from reports.numbers.register_month import drop_outs
+from reports.numbers.register_month import drop_outs, register_counts_at
 
 
 def recap_pdf(unit: Unit, period: datetime.date, source: str = "reports") -> bytes:
@@ -53,6 +53,8 @@ def _states(recap: dict, code: str, period: datetime.date, source: str) -> dict:
     """Verified and only sent reports (reports source), and the register's drop-outs of the month."""
     if source == "reports":
         return report_states(recap, code, period)
+    if not register_counts_at(code):
+        return {"drop_outs": {}}
     return {"drop_outs": tables.drop_out_line(drop_outs(code, period))}
 
 

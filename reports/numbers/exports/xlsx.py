@@ -25,7 +25,7 @@ from cadres.periods import period_label, period_str
 from reports.models import POKTAN_FIELDS, MonthlyReport, ReportStatus, rt_subtree_q
 from reports.numbers.exports import recap_and_counts, tables
 from reports.numbers.imp_report import imp_report_for, institution_rows, poktan_table
-from reports.numbers.register_month import drop_outs, rt_counts
+from reports.numbers.register_month import drop_outs, register_counts_at, rt_counts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.00%"
@@ -75,7 +75,7 @@ def write_recap_xlsx(file, unit: Unit, period: datetime.date, source: str = "rep
     recap, counts = recap_and_counts(unit, period, source)
     workbook = Workbook(write_only=True)
     _recap_sheet(workbook, recap, period)
-    _methods_sheet(workbook, recap, counts, period, drop_outs(unit.code, period))
+    _methods_sheet(workbook, recap, counts, period, drop_outs(unit.code, period) if register_counts_at(unit.code) else {})
     imp_report = imp_report_for(unit, period)
     if imp_report is not None:
         _imp_sheet(workbook, recap, imp_report, period)
@@ -154,7 +154,8 @@ def _new_users_rows(sheet, recap, drop_outs_by_status):
         (gettext("PB MKJP"), new["pb_mkjp"]),
         (gettext("Ganti cara ke MKJP"), new["gc_mkjp"]),
         (gettext("PB pasca persalinan/keguguran"), new["pb_pasca"]),
-        (gettext("Drop-out bulan ini (register)"), sum(drop_outs_by_status.values())),
+        # None above kabupaten (`register_month.register_counts_at`).
+        *(((gettext("Drop-out bulan ini (register)"), sum(drop_outs_by_status.values())),) if drop_outs_by_status else ()),
         *((gettext("Drop-out ke %(status)s (register)") % {"status": key.upper()}, drop_outs_by_status[key])
           for key in drop_outs_by_status),
     )
