@@ -3,9 +3,10 @@ of queries whatever the size of the subtree.
 
 The rows are per-unit, per-month counts with the report's field names (`indicators.COUNT_FIELDS`
 and `period`): the counted monthly reports of RTs, or above desa their per-desa sums
-(`DesaMonthSums`, kept current by `reports.numbers.summary`), the same numbers from a twentieth of the
-rows, and above kabupaten their per-kabupaten sums (`KabupatenMonthSums`). Because a unit code is the tree path, the subtree is a range of codes and a child's code
-is the first characters of a row's: no join, no recursion.
+(`DesaMonthSums`, kept current by `reports.numbers.summary`), the same numbers from a twentieth
+of the rows, and above kabupaten their per-kabupaten sums (`KabupatenMonthSums`). Because a unit
+code is the tree path, the subtree is a range of codes and a child's code is the first
+characters of a row's: no join, no recursion.
 """
 
 import datetime
@@ -183,7 +184,8 @@ def resolved_targets(code: str, year: int) -> dict[str, dict[str, int]]:
         rows = own.order_by()
     else:
         length = _child_length(code)
-        lengths = [n for n in sorted(set(codes.CODE_LENGTHS.values())) if n >= length]
+        # The levels where a row may stand above another row under the child (an RT has nothing below).
+        lengths = [n for n in sorted(set(codes.CODE_LENGTHS.values())) if length <= n < codes.CODE_LENGTHS["rt"]]
         # One NOT EXISTS per level, each an index probe of (unit, year); OR-ed in one they are not.
         covered = [Exists(PpmTarget.objects.filter(year=year, unit_id=Substr(OuterRef("unit_id"), 1, n))
                           .exclude(unit_id=OuterRef("unit_id"))) for n in lengths]
