@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-sqlite test-postgres test-browser bench screenshots clean loadtest faulttest
+.PHONY: run test test-sqlite test-postgres test-browser bench screenshots clean loadtest faulttest loadtest-replica
 
 $(STAMP): pyproject.toml scripts/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ screenshots: $(STAMP)
 # throwaway PostgreSQL on loopback; figures in docs/loadtest.md, status 1 on any error or lost report.
 loadtest: $(STAMP)
 	scripts/loadtest.sh
+
+# The same load with a read replica: a throwaway primary and its streaming standby, gunicorn with
+# REPLICA_DATABASE_URL; section "With a read replica" of docs/loadtest.md, beside the figures above.
+loadtest-replica: $(STAMP)
+	LOADTEST_REPLICA=1 scripts/loadtest.sh
 
 # The fault test (not part of `make test`): gunicorn workers SIGKILLed inside a write and
 # PostgreSQL restarted under load; acknowledged writes checked in the database; section Faults of

@@ -25,9 +25,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.db.models import Count, Max  # noqa: E402
 
+from bench import loadreplica  # noqa: E402
 from bench.loadcheck import (  # noqa: E402
     HistoryRow, Ledger, ReportState, add_bulk_writes, check_reports, latency_rows, unbalanced,
 )
@@ -180,9 +181,10 @@ FAULTS_START = "<!-- faults:start -->"  # make faulttest's section of docs/loadt
 
 
 def kept_sections(out: Path) -> str:
-    """The section another test (make faulttest) wrote at the end of the file, to keep."""
+    """The sections other runs (make loadtest-replica, make faulttest) wrote after this one's, to keep."""
     old = out.read_text() if out.exists() else ""
-    return "\n" + old[old.index(FAULTS_START):] if FAULTS_START in old else ""
+    starts = [old.index(marker) for marker in (loadreplica.START, FAULTS_START) if marker in old]
+    return "\n" + old[min(starts):] if starts else ""
 
 
 def run(args) -> int:
@@ -195,7 +197,11 @@ def run(args) -> int:
           f"period {period_str(period)}")
     server_pids = {name: pid for name, pid in (("gunicorn", args.gunicorn_pid), ("PostgreSQL", args.postgres_pid))
                    if pid}
+    if args.replica_pid:  # make loadtest-replica: the same load, reads shared with a standby
+        server_pids, counts = loadreplica.before_load(connections, args)
     phases = drive(users, args.seconds, server_pids)
+    if args.replica_pid:
+        phases.update(loadreplica.after_load(connections, counts))
     connection.close()  # a fresh connection after a minute of idling
     problems = database_problems(period, before, floor, ledger)
     for name in phases["stuck"]:
@@ -203,10 +209,14 @@ def run(args) -> int:
     for name in phases["not_logged_in"]:
         stats.error("login", f"{name} never logged in")
     from bench.loadreport import write_report  # noqa: PLC0415 (keeps the report's layout apart)
-    text = write_report(args, machine(), phases, stats, ledger, problems, latency_rows(stats.latencies))
+    report = loadreplica.replica_section if args.replica_pid else write_report
+    text = report(args, machine(), phases, stats, ledger, problems, latency_rows(stats.latencies))
     print(text)
-    if args.out:
+    if args.out and args.replica_pid:
+        loadreplica.write_section(Path(args.out), text)
+    elif args.out:
         Path(args.out).write_text(text + kept_sections(Path(args.out)))
+    if args.out:
         print(f"loadtest: figures written to {args.out}")
     ok = not stats.errors and not problems
     print("loadtest: OK, zero errors, nothing lost or doubled" if ok else "loadtest: FAILED")
@@ -225,6 +235,8 @@ def main(argv=None) -> int:
     run_parser.add_argument("--out", help="write the figures (Markdown) to this file")
     run_parser.add_argument("--gunicorn-pid", type=int, help="gunicorn's master: its CPU time is reported")
     run_parser.add_argument("--postgres-pid", type=int, help="the postmaster: its CPU time is reported")
+    run_parser.add_argument("--replica-pid", type=int,
+                            help="the standby's postmaster (make loadtest-replica): the replica's section")
     args = parser.parse_args(argv)
     if args.command == "accounts":
         print("\n".join(make_accounts()))

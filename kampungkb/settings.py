@@ -105,6 +105,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # otherwise fail to write ("database is locked") after another writer committed.
         "transaction_mode": "IMMEDIATE",
     }
+# A PostgreSQL streaming standby of `default` (docs/deploy.md): GETs of the dashboards, recaps and
+# exports read it while it is fresh, everything else reads and writes `default`
+# (kampungkb/replica.py). Unset: one database, nothing installed.
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["REPLICA_DATABASE_URL"],
+        conn_max_age=envint("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A standby that does not answer holds one request of a worker 2 s at most (libpq's
+        # shortest); that worker then reads `default` for 10 s before trying it again.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # Tests: the standby's copy of default's test database, which Django must not create itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kampungkb.replica.ReplicaRouter"]
+    MIDDLEWARE.append("kampungkb.replica.ReplicaMiddleware")  # last: the session and the user are loaded
+# Seconds the standby may be behind and still serve; beyond, reads go to `default`.
+REPLICA_MAX_LAG = float(os.environ.get("REPLICA_MAX_LAG", 3))
+# Seconds a session that wrote keeps reading `default` ("read your own writes"); never less than
+# the lag limit, so that by then a standby fresh enough to serve has the write.
+REPLICA_PIN_SECONDS = max(float(os.environ.get("REPLICA_PIN_SECONDS", 0)), REPLICA_MAX_LAG)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cadres.User"

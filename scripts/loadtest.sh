@@ -3,11 +3,14 @@
 # ports, the demo data and 50 load accounts, then bench/loadtest.py for 60 s; the figures go to
 # docs/loadtest.md. Everything started here is stopped and removed however it ends.
 # Usage: scripts/loadtest.sh [bench/loadtest.py run options, e.g. --seconds 20 --out /tmp/x.md]
-# Environment: LOADTEST_WORKERS (gunicorn workers, default 5).
+# Environment: LOADTEST_WORKERS (gunicorn workers, default 5); LOADTEST_REPLICA=1 (make
+# loadtest-replica): a streaming standby of the cluster too, made with pg_basebackup -R, and
+# gunicorn with REPLICA_DATABASE_URL; its figures go to the section "With a read replica".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 WORKERS=${LOADTEST_WORKERS:-5}
+REPLICA=${LOADTEST_REPLICA:-0}
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$pgbin" ]; then
@@ -18,12 +21,16 @@ free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0))
 
 # Globals, read by the EXIT trap.
 pgdata=$(mktemp -d /tmp/kampungkb-loadtest-pg.XXXXXX)
+standby=""
+if [ "$REPLICA" = 1 ]; then
+  standby=$(mktemp -d /tmp/kampungkb-loadtest-standby.XXXXXX)
+fi
 work=$(mktemp -d /tmp/kampungkb-loadtest.XXXXXX)
 gunicorn_pid=""
 client_pid=""
 as_owner=()
 if [ "$(id -u)" = 0 ]; then
-  chown postgres "$pgdata"
+  chown postgres "$pgdata" ${standby:+"$standby"}
   as_owner=(runuser -u postgres --)
 fi
 cleanup() {
@@ -35,8 +42,11 @@ cleanup() {
     kill -TERM "$gunicorn_pid" 2>/dev/null || true
     wait "$gunicorn_pid" 2>/dev/null || true
   fi
+  if [ -n "$standby" ]; then
+    "${as_owner[@]}" "$pgbin/pg_ctl" -D "$standby" -m fast -w stop >/dev/null 2>&1 || true
+  fi
   "${as_owner[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$pgdata" "$work"
+  rm -rf "$pgdata" "$work" ${standby:+"$standby"}
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -47,6 +57,19 @@ echo "== PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0
 "${as_owner[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/log" -w -t 30 \
   -o "-p $pg_port -h 127.0.0.1 -k $pgdata" start >/dev/null
 "${as_owner[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres kampungkb
+replica_args=()
+if [ -n "$standby" ]; then
+  # PostgreSQL's defaults (wal_level=replica, max_wal_senders=10, a replication line for
+  # 127.0.0.1 in initdb's pg_hba.conf) already let a standby stream from the primary.
+  standby_port=$(free_port)
+  echo "== its streaming standby on 127.0.0.1:$standby_port (pg_basebackup -R, $standby)"
+  "${as_owner[@]}" "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$pg_port" -U postgres -D "$standby" -R -X stream \
+    2>&1 | { grep -v 'skipping special file' || true; } >&2  # the primary's socket: not copied, not an error
+  "${as_owner[@]}" "$pgbin/pg_ctl" -D "$standby" -l "$standby/standby.log" -w -t 30 \
+    -o "-p $standby_port -h 127.0.0.1 -k $standby" start >/dev/null
+  export REPLICA_DATABASE_URL="postgres://postgres@127.0.0.1:$standby_port/kampungkb"
+  replica_args=(--replica-pid "$(head -1 "$standby/postmaster.pid")")
+fi
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/kampungkb"
 export SECRET_KEY="loadtest-$($PY -c 'import secrets; print(secrets.token_urlsafe(40))')"
@@ -81,7 +104,7 @@ echo "== load"
 status=0
 # In the background and waited for, so that an interrupt stops it at once (the trap then runs).
 $PY bench/loadtest.py run --base-url "http://127.0.0.1:$web_port" --workers "$WORKERS" \
-  --gunicorn-pid "$gunicorn_pid" --postgres-pid "$(head -1 "$pgdata/postmaster.pid")" \
+  --gunicorn-pid "$gunicorn_pid" --postgres-pid "$(head -1 "$pgdata/postmaster.pid")" "${replica_args[@]}" \
   --out docs/loadtest.md "$@" &
 client_pid=$!
 wait "$client_pid" || status=$?

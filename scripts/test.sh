@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole suite: SQLite, then a throwaway PostgreSQL cluster, then the browser tests in
-# headless Chromium. Usage: scripts/test.sh [all|sqlite|postgres|browser] [pytest args...]
+# The whole suite: SQLite, then a throwaway PostgreSQL cluster with a streaming standby (for the
+# read replica's tests), then the browser tests in headless Chromium.
+# Usage: scripts/test.sh [all|sqlite|postgres|browser] [pytest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stage=${1:-all}
@@ -35,33 +36,51 @@ install_packages() {
   fi
 }
 
+free_port() {
+  .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 run_sqlite() {
   echo "== tests on SQLite"
-  env -u DATABASE_URL "${PYTEST[@]}" "${WORKERS[@]}" -m "not browser" "$@"
+  env -u DATABASE_URL -u REPLICA_DATABASE_URL "${PYTEST[@]}" "${WORKERS[@]}" -m "not browser" "$@"
 }
 
 run_postgres() {
-  echo "== tests on a throwaway PostgreSQL"
+  echo "== tests on a throwaway PostgreSQL, with a streaming standby"
   # Globals, not locals: the EXIT trap reads them after this function has returned.
   pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  port=$(free_port)
+  standby_port=$(free_port)
   pgdata=$(mktemp -d /tmp/kampungkb-pg.XXXXXX)
-  port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  standby=$(mktemp -d /tmp/kampungkb-pg-standby.XXXXXX)
   as_owner=()
   if [ "$(id -u)" = 0 ]; then
-    chown postgres "$pgdata"
+    chown postgres "$pgdata" "$standby"
     as_owner=(runuser -u postgres --)
   fi
-  # Stop and remove the cluster however the tests end.
-  trap '"${as_owner[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$pgdata"' EXIT
+  # Stop and remove both clusters however the tests end.
+  trap 'for d in "$standby" "$pgdata"; do "${as_owner[@]}" "$pgbin/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1 || true; done; rm -rf "$pgdata" "$standby"' EXIT
   "${as_owner[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  # wal_level and max_wal_senders are PostgreSQL's defaults, said here for the standby; initdb's
+  # pg_hba.conf already lets local connections replicate. wal_writer_delay: an asynchronous
+  # commit reaches the standby within 10 ms rather than 200.
   "${as_owner[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/log" -w -t 30 \
-    -o "-p $port -h 127.0.0.1 -k $pgdata -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-  DATABASE_URL="postgres://postgres@127.0.0.1:$port/kampungkb" "${PYTEST[@]}" "${WORKERS[@]}" -m "not browser" "$@"
+    -o "-p $port -h 127.0.0.1 -k $pgdata -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c wal_level=replica -c max_wal_senders=4 -c wal_writer_delay=10ms" start >/dev/null
+  # The standby: a base backup of the primary, -R writing standby.signal and primary_conninfo
+  # (the primary's socket, in its data directory, is the one file it cannot copy: not an error).
+  "${as_owner[@]}" "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -D "$standby" -R -X stream --no-sync \
+    2>&1 | { grep -v 'skipping special file' || true; } >&2
+  "${as_owner[@]}" "$pgbin/pg_ctl" -D "$standby" -l "$standby/standby.log" -w -t 30 \
+    -o "-p $standby_port -h 127.0.0.1 -k $standby -c fsync=off" start >/dev/null
+  # The standby serves the replica's tests (tests/test_replica.py); for the others it stays unused.
+  DATABASE_URL="postgres://postgres@127.0.0.1:$port/kampungkb" \
+    REPLICA_DATABASE_URL="postgres://postgres@127.0.0.1:$standby_port/kampungkb" \
+    "${PYTEST[@]}" "${WORKERS[@]}" -m "not browser" "$@"
 }
 
 run_browser() {
   echo "== browser tests in headless Chromium"
-  env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true "${PYTEST[@]}" -m browser "$@"
+  env -u DATABASE_URL -u REPLICA_DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true "${PYTEST[@]}" -m browser "$@"
 }
 
 install_packages

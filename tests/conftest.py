@@ -120,3 +120,33 @@ def pytest_terminal_summary(terminalreporter):
         f"{fuzz_stats.url_checks} scoped URL checks, {fuzz_stats.generated_inputs} generated inputs "
         "(imports and forms)"
     )
+
+
+# --- the read replica (kampungkb/replica.py; its tests: tests/test_replica.py) -------------------
+
+REPLICA_MIDDLEWARE = "kampungkb.replica.ReplicaMiddleware"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's hook for the databases before they are set up: every run has a `replica`
+    alias, a test mirror of default. With REPLICA_DATABASE_URL (scripts/test.sh postgres) it is
+    the streaming standby's copy of default's test database; without, a second connection to
+    default's own database, so that the router's tests run on SQLite too."""
+    import copy
+
+    from django.conf import settings
+    from django.db import connections
+
+    if "replica" not in settings.DATABASES:
+        default = connections["default"].settings_dict
+        settings.DATABASES["replica"] = {**copy.deepcopy(default), "TEST": {**default["TEST"], "MIRROR": "default"}}
+
+
+@pytest.fixture(autouse=True)
+def one_database(settings):
+    """Tests read and write default only, as without a replica; tests/test_replica.py turns the
+    router on for its own tests."""
+    if REPLICA_MIDDLEWARE in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != REPLICA_MIDDLEWARE]
+        settings.DATABASE_ROUTERS = []
