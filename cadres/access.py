@@ -114,13 +114,17 @@ def can_write(user, code: str) -> bool:
 
 
 def unit_for_reading(user, code: str) -> Unit:
-    """The unit with this code if the user may see it; 404 otherwise, whether it exists or not."""
+    """The unit with this code if the user may see it; 404 otherwise, whether it exists or not.
+    The units above it come in the same query: pages show them (`visible_ancestors`)."""
     if not can_see(user, code):
         raise Http404
-    try:
-        return Unit.objects.get(code=code)
-    except Unit.DoesNotExist:
-        raise Http404 from None
+    above = codes.ancestors(code)
+    found = {unit.code: unit for unit in Unit.objects.filter(code__in=[*above, code])}
+    if code not in found:
+        raise Http404
+    unit = found[code]
+    unit.ancestors_read = [found[c] for c in above if c in found]
+    return unit
 
 
 def unit_for_writing(user, code: str) -> Unit:
@@ -130,9 +134,16 @@ def unit_for_writing(user, code: str) -> Unit:
     return unit
 
 
+def unit_ancestors(unit) -> list[Unit]:
+    """The units above `unit`, from the provinsi down: those `unit_for_reading` read with it (a
+    list kept on that object, which lives for one request), else read now."""
+    ancestors = getattr(unit, "ancestors_read", None)
+    return list(unit.ancestors().order_by("code")) if ancestors is None else ancestors
+
+
 def visible_ancestors(user, unit) -> list[Unit]:
     """The units above `unit` that the user may see: the way up a page's breadcrumbs offer."""
-    return [ancestor for ancestor in unit.ancestors() if can_see(user, ancestor.code)]
+    return [ancestor for ancestor in unit_ancestors(unit) if can_see(user, ancestor.code)]
 
 
 def top_units(user):

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kampungkb.middleware.ServiceWorkerMiddleware",  # /sw.js, without the session
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kampungkb.session_refresh.SessionRefreshMiddleware",  # the session's age counts from the last request
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -173,7 +174,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: expiry after inactivity
+# The age counts from the last request (expiry after inactivity), but the session is saved at most
+# once in SESSION_REFRESH_AFTER seconds, not on every request (kampungkb/session_refresh.py).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_AFTER = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -219,17 +219,18 @@ def kabupaten_dashboard_queries(client, opd, django_assert_num_queries, fanout, 
     bulk_reports(rts[: len(rts) // 2], "2020-11", pus=20, suntik_pemerintah=10, iud_swasta=2, iat=3)
     bulk_reports(rts, "2020-10", pus=20, suntik_pemerintah=9)
     client.force_login(opd)
+    client.get("/healthz")  # the session's first save with its time (kampungkb/session_refresh.py), not a page's
     with django_assert_num_queries(queries):
         response = client.get("/wilayah/32.14/2020-11/")
     assert response.status_code == 200
     return response, len(rts)
 
 
-# Session, user, the user's units, the unit, its ancestors; the recap's four queries; the trend;
-# the missing RTs; the verified reports (apart from the only sent); the running campaigns; the
-# session's save (a savepoint, an update, its release); "Kegiatan PPKBD" (the desa reports' sums,
-# the institutions by kind).
-DASHBOARD_QUERIES = 18
+# Session, user, the user's units, the unit with its ancestors; the recap's four queries; the
+# trend; the missing RTs; the verified reports (apart from the only sent); the running campaigns;
+# "Kegiatan PPKBD" (the desa reports' sums, the institutions by kind). The session is not saved
+# (at most once in 5 minutes: kampungkb/session_refresh.py).
+DASHBOARD_QUERIES = 14
 
 
 @pytest.mark.parametrize("fanout", [(1, 2, 1, 2), (4, 12, 3, 6)])

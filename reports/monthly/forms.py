@@ -6,9 +6,11 @@ where the register has couples that month and a count differs from it, a short r
 required (kept in `MonthlyReport.corrections`). The balance rule is checked here as on the page.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cadres.indicators import (COUNT_FIELDS, GC_FIELDS, METHOD_LABELS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA,
@@ -37,18 +39,32 @@ def reason_name(field: str) -> str:
     return f"alasan_{field}"
 
 
-def count_input(field: str, register: dict | None) -> forms.IntegerField:
+@functools.cache
+def _count_words(field: str, language: str) -> dict:
+    """The words of a count's two inputs in a language: the same for every form, so looked up once
+    per process rather than for each of the 55 counts of every report page (docs/cpu.md)."""
     label = count_label(field)
-    shown = register.get(field, 0) if register is not None else "—"
-    return forms.IntegerField(
-        label=label, min_value=0, max_value=MAX_COUNT,
-        help_text=_("Register: %(n)s") % {"n": shown},
-        error_messages={
+    return {
+        "label": label,
+        "help": str(_("Register: %(n)s")),
+        "errors": {
             "required": _("%(label)s wajib diisi (tulis 0 bila tidak ada).") % {"label": label},
             "invalid": _("%(label)s harus bilangan bulat.") % {"label": label},
             "min_value": _("%(label)s tidak boleh kurang dari 0.") % {"label": label},
             "max_value": _("%(label)s terlalu besar (paling banyak 99.999).") % {"label": label},
         },
+        "reason": _("Alasan koreksi %(label)s") % {"label": label},
+        "placeholder": str(_("mengapa berbeda dari register?")),
+    }
+
+
+def count_input(field: str, register: dict | None) -> forms.IntegerField:
+    words = _count_words(field, get_language())
+    shown = register.get(field, 0) if register is not None else "—"
+    return forms.IntegerField(
+        label=words["label"], min_value=0, max_value=MAX_COUNT,
+        help_text=words["help"] % {"n": shown},
+        error_messages=words["errors"],
         widget=forms.NumberInput(attrs={
             "inputmode": "numeric", "min": 0, "max": MAX_COUNT, "class": "count-input", "data-field": field,
         }),
@@ -56,10 +72,11 @@ def count_input(field: str, register: dict | None) -> forms.IntegerField:
 
 
 def reason_input(field: str) -> forms.CharField:
+    words = _count_words(field, get_language())
     return forms.CharField(
-        label=_("Alasan koreksi %(label)s") % {"label": count_label(field)}, required=False, max_length=REASON_MAX,
+        label=words["reason"], required=False, max_length=REASON_MAX,
         widget=forms.TextInput(attrs={
-            "placeholder": _("mengapa berbeda dari register?"), "autocomplete": "off", "data-reason-for": field,
+            "placeholder": words["placeholder"], "autocomplete": "off", "data-reason-for": field,
         }),
     )
 

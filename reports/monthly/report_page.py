@@ -2,14 +2,15 @@
 the report's numbers read-only, the deadline, and the months around this one. No HTTP here."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from cadres.indicators import (GC_FIELDS, METHOD_LABELS, METHODS, NON_USERS, PA_FIELDS, PB_FIELDS, PB_PASCA, PLACES,
                                balance_total, imbalance)
 from cadres.periods import add_months
-from reports.models import MonthlyReport
+from reports.models import MonthlyReport, ReportStatus
 from reports.monthly.deadlines import deadline
 from reports.monthly.forms import count_label
 
@@ -83,3 +84,36 @@ def months_around(period: datetime.date, today: datetime.date | None = None) -> 
     following = add_months(period, 1)
     return {"previous": add_months(period, -1),
             "next": following if following <= today.replace(day=1) else None}
+
+
+HISTORY_SHOWN = 30  # the latest versions listed under the report
+HISTORY_FIELDS = ("history_id", "version", "status", "history_date", "history_change_reason",
+                  "history_user__username", "history_user__first_name", "history_user__last_name")
+
+
+@dataclass
+class HistoryLine:
+    """One saved version as the page lists it: number, status, who, when, and why."""
+
+    version: int
+    status: str
+    who: str
+    when: str
+    reason: str | None
+
+
+def history_lines(report: MonthlyReport) -> list[HistoryLine]:
+    """The latest versions of the report, newest first (one query, only the columns shown). The
+    labels, names and dates are written here, once per row: through the template's `date` filter
+    and `get_status_display` they were most of the report page's time (docs/cpu.md)."""
+    rows = (report.history.select_related("history_user").only(*HISTORY_FIELDS)
+            .order_by("-history_date", "-history_id")[:HISTORY_SHOWN])
+    statuses = {value: str(label) for value, label in ReportStatus.choices}
+    lines = []
+    for row in rows:
+        user = row.history_user
+        who = (user.get_full_name() or user.username) if user else "—"
+        when = dateformat.format(timezone.localtime(row.history_date), "j M Y H:i")
+        lines.append(HistoryLine(row.version, statuses.get(row.status, row.status), who, when,
+                                 row.history_change_reason))
+    return lines

@@ -23,7 +23,8 @@ from reports.monthly import queue, workflow
 from reports.monthly.deadlines import is_on_time
 from reports.monthly.forms import MonthlyReportForm, VersionForm, reason_name
 from reports.monthly.locking import StaleReport
-from reports.monthly.report_page import BALANCE_WORDS, COMPARED_PARTS, balance_state, due_state, months_around, report_table
+from reports.monthly.report_page import (BALANCE_WORDS, COMPARED_PARTS, balance_state, due_state, history_lines,
+                                         months_around, report_table)
 from reports.monthly.view_helpers import QUEUE_LEVELS, page_context, queue_url, rt_for_reading, stale_form
 from reports.numbers.exports.tables import drop_out_line
 from reports.numbers.register_month import rt_sums
@@ -115,7 +116,7 @@ def _render_report(request, context, status=200):
         if context["can_verify"]:
             previous = MonthlyReport.objects.filter(rt_id=report.rt_id, period=add_months(report.period, -1)).first()
             context["flags"] = queue.flags_for(report, previous)
-        context["history"] = report.history.select_related("history_user").order_by("-history_date", "-history_id")[:30]
+        context["history"] = history_lines(report)
         context["on_time"] = is_on_time(report)
     if form is not None:
         context["balance"] = balance_state(form.entered(), context["register"])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from weasyprint import CSS, HTML
 
-from cadres import codes
+from cadres import access, codes
 from cadres.indicators import MKJP
 from cadres.models import Unit
 from cadres.periods import period_label
@@ -28,7 +28,8 @@ def legend(rt_map: RtMap) -> list[dict]:
 
 def map_context(unit: Unit, period: datetime.date, *, names: bool) -> dict:
     """The maps of the unit's RTs with a title and legend each: what the PDF and the page show."""
-    desa = unit if unit.level == "desa" else Unit.objects.get(code=unit.code[: codes.CODE_LENGTHS["desa"]])
+    desa_code = unit.code[: codes.CODE_LENGTHS["desa"]]
+    desa = unit if unit.level == "desa" else next(a for a in access.unit_ancestors(unit) if a.code == desa_code)
     maps = [{"map": rt_map, "title": tables.rt_label(rt_map.rt), "legend": legend(rt_map),
              "figures": rt_map.figures} for rt_map in peta(unit.code, period)]
     return {"maps": maps, "names": names, "short": SHORT, "desa_title": tables.unit_title(desa.code, desa.name),
