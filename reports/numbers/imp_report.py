@@ -40,8 +40,11 @@ def _reporting_q(period: datetime.date) -> Q:
     desa = Substr(OuterRef("unit_id"), 1, codes.CODE_LENGTHS["desa"])
     poktan_with_numbers = PoktanActivity.objects.filter(
         Q(members__gt=0) | Q(meetings__gt=0), report__desa_id=desa, report__period=period, kind=OuterRef("kind"))
+    # From the RW's RTs (its few children, by the parent index) to their reports, by the (RT,
+    # month) key: joined from the reports' side, a database reads the month's every report per RW.
+    rw_reported = Unit.objects.filter(parent_id=OuterRef("unit_id")).filter(Exists(counted.filter(rt_id=OuterRef("code"))))
     return (
-        (Q(kind=InstitutionKind.SUB_PPKBD) & Exists(counted.filter(rt__parent_id=OuterRef("unit_id"))))
+        (Q(kind=InstitutionKind.SUB_PPKBD) & Exists(rw_reported))
         | (Q(kind=InstitutionKind.POK_KB) & Exists(counted.filter(rt_id=OuterRef("unit_id"))))
         | (Q(kind__in=POKTAN_KINDS) & Exists(poktan_with_numbers))
     )
