@@ -13,15 +13,14 @@ import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres import access, codes
 from cadres.periods import add_months, period_label
-from reports.models import ClosedPeriod, MonthlyReport
+from reports.models import COUNTED_STATUSES, ClosedPeriod, MonthlyReport
+from reports.numbers.rollup import subtree_sql
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 DUE_DAY = 3
@@ -53,13 +52,17 @@ def is_on_time(report: MonthlyReport) -> bool | None:
 
 def on_time_counts(code: str, period: datetime.date) -> Timeliness:
     """Received reports (submitted or verified) in the subtree, on time and late (one query)."""
-    due = deadline(period)
-    counts = (
-        MonthlyReport.objects.counted().in_subtree(code).filter(period=period)
-        .alias(sent=Coalesce("first_submitted_at", "submitted_at"))
-        .aggregate(on_time=Count("pk", filter=Q(sent__lt=due)), late=Count("pk", filter=Q(sent__gte=due)),
-                   unknown=Count("pk", filter=Q(sent__isnull=True)))
-    )
+    connection = connections[router.db_for_read(MonthlyReport)]
+    quote = connection.ops.quote_name
+    sent = f"COALESCE({quote('first_submitted_at')}, {quote('submitted_at')})"
+    subtree, in_subtree = subtree_sql(connection, quote("rt_id"), code)
+    due = connection.ops.adapt_datetimefield_value(deadline(period))
+    sql = (f"SELECT COUNT(*) FILTER (WHERE {sent} < %s), COUNT(*) FILTER (WHERE {sent} >= %s),"
+           f" COUNT(*) FILTER (WHERE {sent} IS NULL) FROM {quote(MonthlyReport._meta.db_table)}"
+           f" WHERE {quote('status')} IN ({', '.join(['%s'] * len(COUNTED_STATUSES))}) AND {subtree} AND {quote('period')} = %s")
+    with connection.cursor() as cursor:  # plain SQL: the ORM's aggregate cost 2 ms to build
+        cursor.execute(sql, [due, due, *COUNTED_STATUSES, *in_subtree, connection.ops.adapt_datefield_value(period)])
+        counts = dict(zip(("on_time", "late", "unknown"), cursor.fetchone()))
     return Timeliness(counts["on_time"], counts["late"], counts["unknown"])
 
 

@@ -7,19 +7,18 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import CharField, Count, Value
 from django.utils.dateformat import format as date_format
 
 from cadres import codes
 from cadres.indicators import DROP_OUT_TO, METHODS, summarize
 from cadres.models import Unit
 from cadres.periods import add_months, period_str
-from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
+from reports.models import MonthlyReport, rt_subtree_q
 from reports.numbers import rollup
 from reports.numbers.exports import tables
 from reports.numbers.imp_report import imp_context
 from reports.numbers.recap import recap_for, to_jsonable
-from reports.numbers.register_month import drop_outs_in_month, register_counts_at
+from reports.numbers.register_month import month_states_sql, register_counts_at
 
 TREND_MONTHS = 12
 VERIFIED = "verified"  # the verified reports' row among the drop-outs' (no status is named so)
@@ -67,16 +66,10 @@ def month_states(code: str, period: datetime.date) -> dict:
     checked) and the register's drop-outs by the status they went to (none above kabupaten:
     `register_counts_at`). One query: the drop-outs grouped by status, and the verified reports'
     count as one more row (UNION ALL)."""
-    verified = (
-        MonthlyReport.objects.in_subtree(code).filter(period=period, status=ReportStatus.VERIFIED)
-        .values("period").annotate(key=Value(VERIFIED, output_field=CharField()), n=Count("pk"))
-        .values_list("key", "n").order_by()
-    )
     if not register_counts_at(code):
         # Above kabupaten the verified are counted in the per-kabupaten sums, not over 120,000 reports.
         return {"verified": rollup.counted_reports(code).verified(code, period), "drop_outs": {}}
-    drop_outs = drop_outs_in_month(code, period).values_list("status").annotate(n=Count("pk")).order_by()
-    counts = dict(drop_outs.union(verified, all=True))
+    counts = month_states_sql(code, period, VERIFIED)
     return {"verified": counts.get(VERIFIED, 0), "drop_outs": {s: counts.get(s, 0) for s in DROP_OUT_TO}}
 
 

@@ -11,16 +11,17 @@ RT counts as reported: `received` = `expected`.
 
 import datetime
 
+from django.db import connections, router
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Substr
 
 from cadres import codes
 from cadres.indicators import DROP_OUT_TO, METHODS
-from cadres.models import CoupleStatus
-from cadres.models.register import PUS_MAX_AGE, PUS_MIN_AGE, StatusKind, pus_on_q
+from cadres.models import Couple, CoupleStatus
+from cadres.models.register import PUS_MAX_AGE, PUS_MIN_AGE, StatusKind, birthday_bounds, pus_on_q
 from cadres.periods import month_end
-from reports.models import rt_subtree_q
-from reports.numbers.rollup import Sums, expected_rts
+from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
+from reports.numbers.rollup import Sums, expected_rts, subtree_sql
 
 RT_FIELD = "couple__rt__code"
 
@@ -41,7 +42,8 @@ def counted_changes(rows=None):
     """Every PB, PB pasca, GC and drop-out row (of `rows`, all by default) of a couple who was on
     the register and PUS on the day it started: it stays counted for its day even if the couple
     leaves later (the year's PB, campaigns). Callers narrow `rows` first (subtree, dates), so that
-    the database checks the ages, its slowest condition, only on the rows left."""
+    the database checks the ages, its slowest condition, only on the rows left.
+    `RegisterTables.counted` writes the same conditions as plain SQL: change both together."""
     rows = CoupleStatus.objects.all() if rows is None else rows
     return (
         rows.exclude(kind="").filter(couple__registered_on__lte=F("since"))
@@ -117,13 +119,92 @@ def _grouped(queryset, *fields, prefix_length=None, **aggregates):
 def _sums_by_prefix(code: str, period: datetime.date, prefix_length: int) -> dict[str, Sums]:
     """Sums per unit code of the given length below `code` (two grouped queries)."""
     sums: dict[str, Sums] = {}
-    for row in _grouped(_in_force_at_month_end(code, period), "status", "place",
-                        prefix_length=prefix_length, couples=Count("id")):
-        _add_statuses(sums.setdefault(row["prefix"], Sums()), [row])
-    for row in _grouped(_changes_this_year(code, period), "kind", "status", prefix_length=prefix_length,
-                        **_change_counts(period)):
-        _add_changes(sums.setdefault(row["prefix"], Sums()), [row])
+    statuses, changes = _register_sql(code, period, prefix_length)
+    for prefix, status, place, couples in statuses:
+        _add_statuses(sums.setdefault(prefix, Sums()), [{"status": status, "place": place, "couples": couples}])
+    for prefix, kind, status, this_month, this_year in changes:
+        _add_changes(sums.setdefault(prefix, Sums()),
+                     [{"kind": kind, "status": status, "this_month": this_month, "this_year": this_year}])
     return sums
+
+
+class RegisterTables:
+    """The quoted names the register's plain SQL is written with, on the connection that reads."""
+
+    def __init__(self):
+        self.connection = connections[router.db_for_read(CoupleStatus)]
+        self.ops = self.connection.ops
+        quote = self.ops.quote_name
+        row, couple = quote(CoupleStatus._meta.db_table), quote(Couple._meta.db_table)
+        self.s = lambda name: f"{row}.{quote(name)}"
+        self.c = lambda name: f"{couple}.{quote(name)}"
+        self.joined = f" FROM {row} INNER JOIN {couple} ON ({self.s('couple_id')} = {self.c('id')}) WHERE "
+
+    def counted(self) -> tuple[str, list]:
+        """`counted_changes`' conditions on a status row: its couple on the register and PUS on its day."""
+        s, c = self.s, self.c
+        born, born_params = _day_number_sql(self.ops, c("wife_birth_date"))
+        started, started_params = _day_number_sql(self.ops, s("since"))
+        return (f" AND {c('registered_on')} <= ({s('since')})"
+                f" AND ({c('left_on')} IS NULL OR {c('left_on')} > ({s('since')}))"
+                f" AND {born} > ({started} - %s) AND {born} <= ({started} - %s)",
+                [*born_params, *started_params, (PUS_MAX_AGE + 1) * 10000,
+                 *born_params, *started_params, PUS_MIN_AGE * 10000])
+
+
+def _register_sql(code: str, period: datetime.date, prefix_length: int) -> tuple[list, list]:
+    """The rows of `_in_force_at_month_end` and `_changes_this_year` counted per the codes'
+    first `prefix_length` characters: the statements the ORM made, as plain SQL (without the
+    ORM's 3–4 ms of building and compiling them on every report page)."""
+    t = RegisterTables()
+    s, c, date = t.s, t.c, t.ops.adapt_datefield_value
+    subtree, in_subtree = subtree_sql(t.connection, c("rt_id"), code)
+    prefix = f"SELECT SUBSTR({c('rt_id')}, 1, {int(prefix_length)})"
+    end = month_end(period)
+    statuses = (f"{prefix}, {s('status')}, {s('place')}, COUNT({s('id')}){t.joined}{subtree} AND {s('since')} <= %s"
+                f" AND ({s('until')} IS NULL OR {s('until')} > %s) AND {c('registered_on')} <= %s"
+                f" AND {c('wife_birth_date')} > %s AND {c('wife_birth_date')} <= %s"
+                f" AND ({c('left_on')} IS NULL OR {c('left_on')} > %s) GROUP BY 1, 2, 3")
+    counted, counted_params = t.counted()
+    changes = (f"{prefix}, {s('kind')}, {s('status')}, COUNT({s('id')}) FILTER (WHERE {s('since')} >= %s),"
+               f" COUNT({s('id')}){t.joined}{subtree} AND {s('since')} >= %s AND {s('since')} <= %s"
+               f" AND NOT ({s('kind')} = %s){counted} GROUP BY 1, 2, 3")
+    with t.connection.cursor() as cursor:
+        cursor.execute(statuses, [*in_subtree, date(end), date(end), date(end),
+                                  *(date(day) for day in birthday_bounds(end)), date(end)])
+        in_force = cursor.fetchall()
+        cursor.execute(changes, [date(period), *in_subtree, date(datetime.date(period.year, 1, 1)), date(end), "",
+                                 *counted_params])
+        return in_force, cursor.fetchall()
+
+
+def month_states_sql(code: str, period: datetime.date, verified_key: str) -> dict[str, int]:
+    """The month's drop-outs in the subtree by the status they went to (`drop_outs_in_month`),
+    and the month's verified reports as one more row under `verified_key` (UNION ALL): one
+    statement, in plain SQL."""
+    t = RegisterTables()
+    s, c, date = t.s, t.c, t.ops.adapt_datefield_value
+    subtree, in_subtree = subtree_sql(t.connection, c("rt_id"), code)
+    counted, counted_params = t.counted()
+    quote = t.ops.quote_name
+    reports = quote(MonthlyReport._meta.db_table)
+    rt = f"{reports}.{quote('rt_id')}"
+    reports_subtree, reports_in_subtree = subtree_sql(t.connection, rt, code)
+    sql = (f"SELECT {s('status')}, COUNT({s('id')}){t.joined}{subtree} AND {s('kind')} = %s AND {s('since')} >= %s"
+           f" AND {s('since')} <= %s{counted} GROUP BY 1 UNION ALL SELECT %s, COUNT({reports}.{quote('id')})"
+           f" FROM {reports} WHERE {reports_subtree} AND {reports}.{quote('period')} = %s"
+           f" AND {reports}.{quote('status')} = %s")
+    with t.connection.cursor() as cursor:
+        cursor.execute(sql, [*in_subtree, StatusKind.DO, date(period), date(month_end(period)), *counted_params,
+                             verified_key, *reports_in_subtree, date(period), ReportStatus.VERIFIED])
+        return dict(cursor.fetchall())
+
+
+def _day_number_sql(ops, column: str) -> tuple[str, list]:
+    """`_day_number` as SQL: the date as the number YYYYMMDD."""
+    parts = [ops.date_extract_sql(unit, column, ()) for unit in ("year", "month", "day")]
+    sql = f"((({parts[0][0]} * %s) + ({parts[1][0]} * %s)) + {parts[2][0]})"
+    return sql, [*parts[0][1], 10000, *parts[1][1], 100, *parts[2][1]]
 
 
 def register_rollup(code: str, period: datetime.date) -> tuple[Sums, dict[str, Sums]]:

@@ -16,7 +16,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 
 from cadres import codes
@@ -27,6 +27,7 @@ from reports.models import DesaMonthSums, KabupatenMonthSums, MonthlyReport, Rep
 DESA_LENGTH = codes.CODE_LENGTHS["desa"]
 KABUPATEN_LENGTH = codes.CODE_LENGTHS["kabupaten"]
 _BATCH = 1000
+_FEW = 4  # rows changed up to which each is updated on its own
 FIELDS = ("received", "verified", *COUNT_FIELDS, *(f"pb_ytd_{method}" for method in METHODS))
 
 
@@ -37,9 +38,10 @@ def desa_of(rt_code: str) -> str:
 def desa_months_refresh(pairs) -> None:
     """Recomputes the rows of the desa and years of these (RT code, month) pairs from the
     counted reports: every year of the pairs for every desa of them, a superset that is just as
-    correct and keeps it at five statements however many pairs (an import's 100,000), plus one
+    correct and keeps it at a few statements however many pairs (an import's 100,000), plus one
     INSERT per batch of rows. A whole year, because a month's PB counts in the PB so far of every
-    later month of its year. Then adds the change of those desa rows to their kabupaten's rows.
+    later month of its year. Only the rows that differ are written, and the change of those desa
+    rows is added to their kabupaten's rows.
 
     The kabupaten and desa units are locked first (PostgreSQL: FOR NO KEY UPDATE, in code order),
     so that two writers in one kabupaten refresh its rows one after the other, each seeing the
@@ -53,11 +55,12 @@ def desa_months_refresh(pairs) -> None:
         locked = sorted({desa[:KABUPATEN_LENGTH] for desa in desas} | set(desas))
         list(Unit.objects.select_for_update(no_key=True).filter(code__in=locked).order_by("code").values_list("pk"))
         before = DesaMonthSums.objects.filter(years, desa_id__in=desas)
-        old = list(before.values("desa_id", "period", *FIELDS))
-        before.delete()
+        old = {(row[0], row[1]): dict(zip(FIELDS, row[2:]))
+               for row in before.values_list("desa_id", "period", *FIELDS)}
         in_desas = reduce(or_, (subtree_q(desa, "rt__code") for desa in desas))
-        new = _rows(MonthlyReport.objects.counted().filter(years, in_desas))
-        DesaMonthSums.objects.bulk_create(new, batch_size=_BATCH)
+        new = {(row.desa_id, row.period): {name: getattr(row, name) for name in FIELDS}
+               for row in _rows(MonthlyReport.objects.counted().filter(years, in_desas))}
+        _desa_write(before, old, new)
         _kabupaten_add(old, new)
 
 
@@ -66,19 +69,51 @@ def _years_q(years) -> Q:
                         for year in years))
 
 
-def _kabupaten_add(old: list[dict], new: list[DesaMonthSums]) -> None:
-    """Adds new − old desa rows to their kabupaten's rows (one read, one update or insert per
-    changed batch): exact, because a kabupaten's row is the sum of its desa's rows."""
+def _differing(old: dict, new: dict) -> dict:
+    """The rows of `new` that `old` lacks or holds with other numbers, each with only the
+    numbers that differ (all of them for a row `old` lacks)."""
+    return {key: sums if key not in old else {name: n for name, n in sums.items() if old[key][name] != n}
+            for key, sums in new.items() if old.get(key) != sums}
+
+
+def _desa_write(before, old: dict, new: dict) -> None:
+    """Writes the new desa rows over the old: an UPDATE of the numbers that changed when a few
+    rows changed (a report's month and the later months of its PB so far), else, or when a row
+    goes, all of them deleted and inserted again."""
+    differing = _differing(old, new)
+    if old.keys() - new.keys() or len(differing) > _FEW:
+        before.delete()
+        DesaMonthSums.objects.bulk_create([DesaMonthSums(desa_id=desa, period=period, **sums)
+                                           for (desa, period), sums in new.items()], batch_size=_BATCH)
+        return
+    DesaMonthSums.objects.bulk_create([DesaMonthSums(desa_id=desa, period=period, **new[desa, period])
+                                       for desa, period in differing.keys() - old.keys()], batch_size=_BATCH)
+    for (desa, period), sums in differing.items():
+        if (desa, period) in old:
+            DesaMonthSums.objects.filter(desa_id=desa, period=period).update(**sums)
+
+
+def _change(old: dict, new: dict) -> dict[tuple[str, datetime.date], dict[str, int]]:
+    """new − old desa rows, summed per kabupaten and month; only the months that changed."""
     change: dict[tuple[str, datetime.date], dict[str, int]] = {}
-    for sign, rows in ((-1, old), (1, ({"desa_id": row.desa_id, "period": row.period,
-                                        **{name: getattr(row, name) for name in FIELDS}} for row in new))):
-        for row in rows:
-            key = (row["desa_id"][:KABUPATEN_LENGTH], row["period"])
-            sums = change.setdefault(key, dict.fromkeys(FIELDS, 0))
+    for sign, rows in ((-1, old), (1, new)):
+        for (desa, period), row in rows.items():
+            sums = change.setdefault((desa[:KABUPATEN_LENGTH], period), dict.fromkeys(FIELDS, 0))
             for name in FIELDS:
                 sums[name] += sign * row[name]
-    change = {key: sums for key, sums in change.items() if any(sums.values())}
+    return {key: sums for key, sums in change.items() if any(sums.values())}
+
+
+def _kabupaten_add(old: dict, new: dict) -> None:
+    """Adds new − old desa rows to their kabupaten's rows: exact, because a kabupaten's row is
+    the sum of its desa's rows. A few rows changed: an UPDATE of the numbers that changed each
+    (an INSERT where there is no row yet); more: one read, then one update and one insert per
+    batch."""
+    change = _change(old, new)
     if not change:
+        return
+    if len(change) <= _FEW:
+        _kabupaten_move(change)
         return
     kept = {(row.kabupaten_id, row.period): row for row in KabupatenMonthSums.objects.filter(
         kabupaten_id__in={kabupaten for kabupaten, _period in change}, period__in={period for _k, period in change})}
@@ -93,6 +128,15 @@ def _kabupaten_add(old: list[dict], new: list[DesaMonthSums]) -> None:
         updated.append(row)
     KabupatenMonthSums.objects.bulk_create(added, batch_size=_BATCH)
     KabupatenMonthSums.objects.bulk_update(updated, FIELDS, batch_size=_BATCH)
+
+
+def _kabupaten_move(change: dict) -> None:
+    added = []
+    for (kabupaten, period), sums in change.items():
+        moved = {name: F(name) + n for name, n in sums.items() if n}
+        if not KabupatenMonthSums.objects.filter(kabupaten_id=kabupaten, period=period).update(**moved):
+            added.append(KabupatenMonthSums(kabupaten_id=kabupaten, period=period, **sums))
+    KabupatenMonthSums.objects.bulk_create(added)
 
 
 def desa_months_rebuild() -> int:
