@@ -1,7 +1,7 @@
 """Answers `/sw.js` before the session and everything after it: the browser checks the service
 worker on page loads, in parallel with the page itself, and that check must not read or save the
-user's session (saved on every request otherwise, which on SQLite makes the page's own request
-wait for, or fail on, the session table's lock), nor be held up by it."""
+user's session (which may be saved by any request, and on SQLite a parallel save makes the
+page's own request wait for, or fail on, the session table's lock), nor be held up by it."""
 
 from csp.utils import build_policy
 

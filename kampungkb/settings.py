@@ -98,9 +98,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        # Every page commits (the session is saved on each request): in the write-ahead log a
-        # commit does not wait for the disk, and readers do not wait for a writer. A power cut
-        # may lose the last commits, never consistency.
+        # Many pages commit (a save, the session refreshed every few minutes): in the write-ahead
+        # log a commit does not wait for the disk, and readers do not wait for a writer. A power
+        # cut may lose the last commits, never consistency.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         # A transaction takes the write lock when it begins: under WAL one that read first could
         # otherwise fail to write ("database is locked") after another writer committed.
