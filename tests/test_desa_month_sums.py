@@ -215,16 +215,24 @@ def test_two_writers_in_one_desa_racing_on_postgresql_are_both_counted(tree, mon
     make_report(RT3, NOV, pus=1, hamil=1)
     for rt in (RT1, RT2):
         make_report(rt, NOV, status=ReportStatus.DRAFT, pus=5, pil_swasta=5)
-    locked, release = threading.Event(), threading.Event()
-    rows = summary._rows
+    assert race_two_senders(monkeypatch, "_rows", RT1, RT2) == []
+    assert desa_month() == (3, 11, 0, 0)
 
-    def held_with_the_lock(reports):
+
+def race_two_senders(monkeypatch, held: str, first_rt: str, second_rt: str) -> list[Exception]:
+    """Sends the two RTs' November drafts in two threads, the first holding its transaction open
+    inside `summary.<held>` (after the locks are taken) until the second waits for a lock; returns
+    what either raised."""
+    locked, release = threading.Event(), threading.Event()
+    original = getattr(summary, held)
+
+    def held_with_the_lock(*args):
         if threading.current_thread().name == "first":
             locked.set()
             assert release.wait(30)
-        return rows(reports)
+        return original(*args)
 
-    monkeypatch.setattr(summary, "_rows", held_with_the_lock)
+    monkeypatch.setattr(summary, held, held_with_the_lock)
     errors = []
 
     def send(rt):
@@ -237,19 +245,18 @@ def test_two_writers_in_one_desa_racing_on_postgresql_are_both_counted(tree, mon
         finally:
             connection.close()
 
-    first = threading.Thread(target=send, name="first", args=(RT1,))
-    second = threading.Thread(target=send, name="second", args=(RT2,))
+    first = threading.Thread(target=send, name="first", args=(first_rt,))
+    second = threading.Thread(target=send, name="second", args=(second_rt,))
     first.start()
     assert locked.wait(30)
     second.start()
     deadline = time.monotonic() + 30
     while not _someone_waits_for_a_lock() and time.monotonic() < deadline:
-        pass  # the second writer now waits for the desa's lock
+        pass  # the second writer now waits for the lock
     release.set()
     first.join(30)
     second.join(30)
-    assert errors == []
-    assert desa_month() == (3, 11, 0, 0)
+    return errors
 
 
 def _someone_waits_for_a_lock() -> bool:

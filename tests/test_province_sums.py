@@ -4,10 +4,9 @@ Checked by number through the workflow, against the RT reports, after bulk inser
 of units, and with two writers racing in two desa of one kabupaten."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,7 +20,7 @@ from tests import fuzz_stats
 from tests.factories import make_unit
 from tests.form_fuzz import fuzz
 from tests.report_factories import balanced_counts, bulk_rts, make_report, make_target
-from tests.test_desa_month_sums import _someone_waits_for_a_lock
+from tests.test_desa_month_sums import race_two_senders
 from tests.test_import_wilayah import run as import_wilayah, write_csv
 
 NOV, OCT = datetime.date(2020, 11, 1), datetime.date(2020, 10, 1)
@@ -106,39 +105,7 @@ def test_two_writers_in_two_desa_of_one_kabupaten_racing_on_postgresql_are_both_
     make_report("32.14.02.2001.001.001", NOV, pus=1, hamil=1)
     for rt in (A1, A2):
         make_report(rt, NOV, status=ReportStatus.DRAFT, pus=5, pil_swasta=5, pb_pil=1)
-    locked, release = threading.Event(), threading.Event()
-    add = summary._kabupaten_add
-
-    def held_with_the_lock(old, new):
-        if threading.current_thread().name == "first":
-            locked.set()
-            assert release.wait(30)
-        return add(old, new)
-
-    monkeypatch.setattr(summary, "_kabupaten_add", held_with_the_lock)
-    errors = []
-
-    def send(rt):
-        try:
-            with transaction.atomic():
-                MonthlyReport.objects.filter(rt_id=rt, period=NOV).update(status=ReportStatus.SUBMITTED)
-                summary.desa_months_refresh([(rt, NOV)])
-        except Exception as error:  # reported below, with the assertion
-            errors.append(error)
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=send, name="first", args=(A1,))
-    second = threading.Thread(target=send, name="second", args=(A2,))
-    first.start()
-    assert locked.wait(30)
-    second.start()
-    while not _someone_waits_for_a_lock():
-        pass  # the second writer now waits for the kabupaten's lock
-    release.set()
-    first.join(30)
-    second.join(30)
-    assert errors == []
+    assert race_two_senders(monkeypatch, "_kabupaten_add", A1, A2) == []
     assert kabupaten_month() == (3, 11, 2, 2)
     assert summary.desa_months_differences() == []
 
