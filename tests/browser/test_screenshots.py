@@ -208,11 +208,12 @@ def test_the_desas_scorecard_on_a_phone(demo, live_server, page, out_dir):
     shoot(page, out_dir / "scorecard-desa-360.png", 360)
 
 
-def test_the_report_form_on_a_phone(demo, live_server, page, out_dir):
-    """The RT cadre's month: the form's counts, reasons and history as rendered in Python
-    (reports/templatetags/kb_fields.py), at 360 px."""
-    log_in(page, live_server, "kader_rt")
+@pytest.mark.parametrize("username", ["kader_rt", "pkb"])
+def test_the_report_form_on_a_phone(demo, live_server, page, out_dir, username):
+    """An RT's month as its cadre and its PKB open it: the form's counts, reasons and history as
+    rendered in Python (reports/templatetags/kb_fields.py), at 360 px."""
+    log_in(page, live_server, username)
     page.goto(f"{live_server.url}/laporan/32.14.02.2001.001.001{demo}")
     assert page.locator("input[name=pus]").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    shoot(page, out_dir / "report-form-kader-360.png", 360)
+    shoot(page, out_dir / f"report-form-{username.split('_')[0]}-360.png", 360)
