@@ -37,7 +37,7 @@ def bulk_couples(rt_code, histories, born=datetime.date(1990, 5, 1), registered=
     ])
     rows = []
     for couple, history in zip(couples, histories):
-        statuses = [CoupleStatus(couple=couple, since=since, status=status, place=place)
+        statuses = [CoupleStatus(couple=couple, rt_id=couple.rt_id, since=since, status=status, place=place)
                     for since, status, place in history]
         link_statuses(statuses, first_use=couple.first_use, ever_used=couple.ever_used)
         rows.extend(statuses)

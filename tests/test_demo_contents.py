@@ -8,6 +8,7 @@ from cadres import codes
 from cadres.models import Cadre, Couple, Institution, Unit, User
 from cadres.models.imp import KIND_LEVELS, POKTAN
 from cadres.periods import add_months, current_period
+from cadres.register.rules import statuses_off_their_rt
 from reports.demo.wilayah import DEMO_DESA, DEMO_PASSWORD
 from reports.numbers.recap import recap_for
 from tests.test_admin import CHANGELISTS
@@ -111,6 +112,7 @@ def test_the_demo_register_and_reports_agree(demo, db):
     from_reports = recap_for(desa, last_month, "reports")
     from_register = recap_for(desa, last_month, "register")
     assert Couple.objects.count() > 74 * 15
+    assert statuses_off_their_rt() == []  # each status row carries its couple's RT
     assert from_reports["pus"] > 0
     assert from_reports["reports"]["received"] == from_reports["reports"]["expected"]  # all verified
     for key in ("pus", "pa", "methods", "places", "non_users", "pb_methods"):

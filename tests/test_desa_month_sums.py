@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadres.models import Unit
+from cadres.models import CoupleStatus, Unit
 from reports.models import DesaMonthSums, KabupatenMonthSums, MonthlyReport, ReportStatus
 from reports.numbers import rollup, summary
 from reports.numbers.recap import recap_for
@@ -27,6 +27,7 @@ from reports.monthly.workflow import (
     report_verify,
 )
 from tests import fuzz_stats
+from tests.register_factories import make_couple
 from tests.form_fuzz import fuzz
 from tests.report_factories import balanced_counts, make_report
 from tests.test_import_reports import HEADER, row, run
@@ -189,6 +190,9 @@ def test_the_command_finds_a_wrong_row_and_rebuilds_the_table(tree):
     DesaMonthSums.objects.create(desa_id="32.14.01.2002", period=NOV, received=1, pus=1, hamil=1)
     KabupatenMonthSums.objects.filter(period=OCT).update(iud_swasta=3)
     Unit.objects.filter(code="32.14.01").update(rts=9)
+    couple = make_couple(RT1)
+    CoupleStatus.objects.filter(couple=couple).update(rt_id=RT3)
+    [status] = couple.statuses.values_list("pk", flat=True)
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(SystemExit) as exit:
         call_command("refresh_desa_months", "--check", stdout=out, stderr=err)
@@ -197,11 +201,14 @@ def test_the_command_finds_a_wrong_row_and_rebuilds_the_table(tree):
         "3 jumlah desa/kabupaten per bulan tidak sama dengan laporan RT: 32.14.01.2001 2020-11, "
         "32.14.01.2002 2020-11, 32.14 2020-10",
         "1 wilayah dengan jumlah RT yang tidak sama dengan RT-nya: 32.14.01 9≠4",
+        f"1 baris status KB dengan RT yang bukan RT pasangannya: status {status}: {RT3}≠{RT1}",
     ]
     call_command("refresh_desa_months", stdout=out)
-    assert "12 baris jumlah desa per bulan (dan jumlah kabupaten per bulan, jumlah RT tiap wilayah) dihitung ulang." in out.getvalue()
+    assert ("12 baris jumlah desa per bulan (dan jumlah kabupaten per bulan, jumlah RT tiap wilayah) dihitung ulang; "
+            "RT pada 1 baris status KB dibetulkan.") in out.getvalue()
     call_command("refresh_desa_months", "--check", stdout=out, stderr=err)
     assert summary.desa_months_differences() == []
+    assert CoupleStatus.objects.get(pk=status).rt_id == RT1
     assert (desa_month(), desa_month("32.14.01.2002")) == ((1, 5, 0, 0), None)
     assert kabupaten_month(period=OCT) == (1, 2, 0, 0)
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from cadres.models import Couple, CoupleStatus
 from cadres.register.queries import couple_history
+from cadres.register.rules import statuses_off_their_rt
 from tests.factories import make_unit
 from tests.test_import_wilayah import WRITERS, write_csv, write_xlsx
 
@@ -127,6 +128,7 @@ def test_a_couple_is_on_the_register_from_sejak_with_its_status_and_history(kara
         datetime.date(2020, 11, 12), "iud", "swasta", "pb", True, None,
     )
     assert siti.first_use == "pb"
+    assert statuses_off_their_rt() == []  # each row carries its couple's RT
     nani = Couple.objects.get(wife_name="Nani")
     assert (nani.first_use, list(nani.statuses.values_list("kind", "is_pb"))) == ("lama", [("", False)])
     euis = Couple.objects.get(wife_name="Euis")

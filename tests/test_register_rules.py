@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cadres.models import Couple, CoupleStatus
-from cadres.register.rules import couple_update, risk_flags, status_on
+from cadres.register.rules import couple_update, risk_flags, status_on, statuses_off_their_rt
+from reports.numbers import register_month
 from tests.register_factories import make_couple, set_status
 
 RT = "32.14.01.2001.001.001"
@@ -76,6 +77,24 @@ def test_stopping_without_a_pregnancy_is_a_drop_out_and_restarting_is_neither_pb
         (D(2020, 1, 10), "pil", ""), (D(2020, 3, 1), "iat", "do"), (D(2020, 8, 1), "pil", ""),
         (D(2020, 10, 1), "tial", "do"), (D(2021, 2, 1), "mow", ""),
     ]
+
+
+def test_a_status_row_carries_its_couple_s_rt_and_follows_it_to_another_rt(tree):
+    other_rt = "32.14.01.2001.001.002"
+    couple = make_couple(RT, "pil", since=D(2020, 1, 10))
+    set_status(couple, D(2020, 3, 1), "iat")
+    assert set(couple.statuses.values_list("rt_id", flat=True)) == {RT}
+    assert register_month.drop_outs(RT, D(2020, 3, 1))["iat"] == 1
+
+    couple = Couple.objects.get(pk=couple.pk)  # as the admin loads it
+    couple.rt_id = other_rt
+    couple.save()
+
+    assert set(couple.statuses.values_list("rt_id", flat=True)) == {other_rt}
+    assert statuses_off_their_rt() == []
+    for code, expected in ((RT, 0), (other_rt, 1), ("32.14.01.2001", 1)):
+        assert register_month.drop_outs(code, D(2020, 3, 1))["iat"] == expected
+        assert register_month.month_states_sql(code, D(2020, 3, 1), "verified").get("iat", 0) == expected
 
 
 def test_non_users_who_never_used_a_method_become_pb_and_those_who_did_do_not(tree):

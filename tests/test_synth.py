@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cadres.models import Couple, CoupleStatus, Unit
-from cadres.register.rules import link_statuses
+from cadres.register.rules import link_statuses, statuses_off_their_rt
 from reports.demo.synth import Size, SynthRefused, synth_fingerprint, synth_kabupaten
 from reports.models import MonthlyReport, PpmTarget, ReportStatus, balance_error, rt_subtree_q
 from tests.register_factories import make_couple
@@ -70,6 +70,7 @@ def test_statuses_are_linked_by_the_register_rule():
         # kind, is_pb and until already as the register sets them
         assert link_statuses(rows, first_use=couple.first_use, ever_used=couple.ever_used) == []
     assert CoupleStatus.objects.filter(is_pb=True).exists()
+    assert statuses_off_their_rt() == []  # each row carries its couple's RT
 
 
 @pytest.mark.django_db

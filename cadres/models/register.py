@@ -134,6 +134,19 @@ class Couple(models.Model):
     def __str__(self):
         return f"{self.wife_name} / {self.husband_name}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        couple = super().from_db(db, field_names, values)
+        couple._loaded_rt_id = couple.__dict__.get("rt_id")
+        return couple
+
+    def save(self, *args, **kwargs):
+        moved = getattr(self, "_loaded_rt_id", self.rt_id) != self.rt_id
+        super().save(*args, **kwargs)
+        if moved:  # moved to another RT (in the admin): its status rows go along
+            CoupleStatus.objects.filter(couple=self).update(rt_id=self.rt_id)
+            self._loaded_rt_id = self.rt_id
+
     @property
     def masked_nik(self):
         return partial_mask("NIK", self.nik) if self.nik else ""
@@ -165,6 +178,12 @@ class CoupleStatus(models.Model):
     """One dated status; the status on a date is the latest row on or before it."""
 
     couple = models.ForeignKey(Couple, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="statuses")
+    # The couple's RT, copied onto the row (by `save`, by every bulk insert and, when the couple
+    # moves, by `Couple.save`), so that a unit's month of drop-outs is one index range on (kind,
+    # RT, since) rather than the whole database's month joined to its couples: in a database
+    # holding a province, a kabupaten's dashboard read all 24 kabupaten's drop-outs.
+    rt = models.ForeignKey("cadres.Unit", verbose_name=_("RT"), on_delete=models.PROTECT, related_name="+",
+                           db_index=False, editable=False)
     since = models.DateField(_("sejak"))
     status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES)
     place = models.CharField(_("tempat pelayanan"), max_length=10, choices=PLACE_CHOICES, blank=True)
@@ -197,6 +216,11 @@ class CoupleStatus(models.Model):
             models.Index(fields=["since", "until"], name="couple_status_period"),
             # The month's PB, switches and drop-outs: a few rows of each kind in a date range.
             models.Index(fields=["kind", "since"], name="couple_status_kind"),
+            # The same in a subtree (a unit's drop-outs of the month): the subtree's rows of the
+            # kind, their dates checked in the index. Pattern operators, so that PostgreSQL answers
+            # the subtree's LIKE 'code.%' from the index whatever the database's collation.
+            models.Index(fields=["kind", "rt", "since"], name="couple_status_kind_rt",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"]),
         ]
         constraints = [
             models.UniqueConstraint(fields=["couple", "since"], name="couple_status_one_per_day"),
@@ -209,6 +233,10 @@ class CoupleStatus(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} sejak {self.since:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        self.rt_id = self.couple.rt_id
+        super().save(*args, **kwargs)
 
     @property
     def is_method(self):

@@ -59,7 +59,7 @@ COLUMNS = {
 OPTIONAL_COLUMNS = ("nik", "peserta_baru", "no_rumah")
 COUPLE_COLUMNS = ["rt_id", "wife_name", "wife_birth_date", "husband_name", "children", "nik", "registered_on",
                   "first_use", "house_number"]
-STATUS_COLUMNS = ["couple_id", "since", "status", "place", *LINKED_FIELDS]
+STATUS_COLUMNS = ["couple_id", "rt_id", "since", "status", "place", *LINKED_FIELDS]
 HISTORY_REASON = "import_pus"
 _BATCH = 5000  # couples turned into statements at a time
 
@@ -178,4 +178,4 @@ def _status_values(couple_id: int, row: CoupleRow) -> tuple:
     """The couple's one status row, with its kind and PB flag by the register's own rule (a
     single row: no `until`). Plain values, not model instances: 100,000 of those cost seconds."""
     [kind] = row_kinds([row.status], first=row.first_use, ever_used=False)
-    return (couple_id, row.since, row.status, row.place, kind, kind in PB_KINDS, None)
+    return (couple_id, row.rt, row.since, row.status, row.place, kind, kind in PB_KINDS, None)

@@ -2,12 +2,14 @@
 ganti cara, drop-out), and the 4T risk flags.
 
 Writes go through `couple_add`, `couple_status_set` and `couple_relink`, which keep the derived
-columns of `CoupleStatus` (`kind`, `is_pb`, `until`) right.
+columns of `CoupleStatus` (`kind`, `is_pb`, `until`) right; the row's copy of its couple's RT
+(`rt`) is kept by the models' `save` and by every bulk insert, and checked here.
 """
 
 import datetime
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from cadres.indicators import METHODS
@@ -21,6 +23,23 @@ def status_on(couple: Couple, date: datetime.date) -> CoupleStatus | None:
 
 
 LINKED_FIELDS = ["kind", "is_pb", "until"]
+
+
+def _off_their_rt():
+    return CoupleStatus.objects.exclude(rt_id=F("couple__rt_id"))
+
+
+def statuses_off_their_rt() -> list[str]:
+    """Status rows whose copy of the RT is not their couple's RT, as "status id: rt≠couple's";
+    for `refresh_desa_months --check` and the tests."""
+    return [f"status {pk}: {rt}≠{couple_rt}" for pk, rt, couple_rt in
+            _off_their_rt().values_list("pk", "rt_id", "couple__rt_id").order_by("pk")]
+
+
+def statuses_follow_couples() -> int:
+    """Copies each couple's RT onto its status rows where it differs; the rows changed."""
+    couple_rt = Couple.objects.filter(pk=OuterRef("couple_id")).values("rt_id")[:1]
+    return _off_their_rt().update(rt_id=Subquery(couple_rt))
 
 
 def link_statuses(statuses: list[CoupleStatus], *, first_use: str, ever_used: bool) -> list[CoupleStatus]:

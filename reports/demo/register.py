@@ -68,7 +68,7 @@ def add_couples(rng: random.Random) -> str:
     Couple.objects.bulk_create(couples)
     rows = []
     for couple, history in zip(couples, histories):
-        statuses = [CoupleStatus(couple=couple, since=since, status=s, place=p) for since, s, p in history]
+        statuses = [CoupleStatus(couple=couple, rt_id=couple.rt_id, since=since, status=s, place=p) for since, s, p in history]
         link_statuses(statuses, first_use=couple.first_use, ever_used=couple.ever_used)
         rows.extend(statuses)
     CoupleStatus.objects.bulk_create(rows)

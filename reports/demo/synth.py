@@ -185,7 +185,7 @@ def linked_rows(couple: dict, history: list[CoupleStatus]) -> list[dict]:
     """The status rows with `kind`, `is_pb` and `until` set by the register's own rule."""
     link_statuses(history, first_use=couple["first_use"], ever_used=couple["ever_used"])
     return [
-        {"couple_id": couple["id"], "since": row.since, "status": row.status, "place": row.place,
+        {"couple_id": couple["id"], "rt_id": couple["rt_id"], "since": row.since, "status": row.status, "place": row.place,
          "kind": row.kind, "is_pb": row.is_pb, "until": row.until}
         for row in history
     ]

@@ -66,9 +66,14 @@ def register_counts_at(code: str) -> bool:
 
 
 def drop_outs_in_month(code: str, period: datetime.date):
-    """The drop-out rows of the month in the subtree (the dashboard counts them per status)."""
+    """The drop-out rows of the month in the subtree (the dashboard counts them per status).
+
+    The subtree is asked of the row's own RT as well as its couple's (the same code): the
+    database starts from whichever is narrower, a unit's month of drop-outs in the index on
+    (kind, since, RT) or an RT's few couples, instead of the whole database's month."""
     return counted_changes(CoupleStatus.objects.filter(
-        rt_subtree_q(code, RT_FIELD), kind=StatusKind.DO, since__gte=period, since__lte=month_end(period)))
+        rt_subtree_q(code, "rt__code"), rt_subtree_q(code, RT_FIELD), kind=StatusKind.DO,
+        since__gte=period, since__lte=month_end(period)))
 
 
 def drop_outs(code: str, period: datetime.date) -> dict[str, int]:
@@ -179,24 +184,25 @@ def _register_sql(code: str, period: datetime.date, prefix_length: int) -> tuple
 
 
 def month_states_sql(code: str, period: datetime.date, verified_key: str) -> dict[str, int]:
-    """The month's drop-outs in the subtree by the status they went to (`drop_outs_in_month`),
-    and the month's verified reports as one more row under `verified_key` (UNION ALL): one
-    statement, in plain SQL."""
+    """The month's drop-outs in the subtree by the status they went to (`drop_outs_in_month`, the
+    same conditions), and the month's verified reports as one more row under `verified_key`
+    (UNION ALL): one statement, in plain SQL."""
     t = RegisterTables()
     s, c, date = t.s, t.c, t.ops.adapt_datefield_value
     subtree, in_subtree = subtree_sql(t.connection, c("rt_id"), code)
+    row_subtree, row_in_subtree = subtree_sql(t.connection, s("rt_id"), code)
     counted, counted_params = t.counted()
     quote = t.ops.quote_name
     reports = quote(MonthlyReport._meta.db_table)
     rt = f"{reports}.{quote('rt_id')}"
     reports_subtree, reports_in_subtree = subtree_sql(t.connection, rt, code)
-    sql = (f"SELECT {s('status')}, COUNT({s('id')}){t.joined}{subtree} AND {s('kind')} = %s AND {s('since')} >= %s"
-           f" AND {s('since')} <= %s{counted} GROUP BY 1 UNION ALL SELECT %s, COUNT({reports}.{quote('id')})"
+    sql = (f"SELECT {s('status')}, COUNT({s('id')}){t.joined}{row_subtree} AND {subtree} AND {s('kind')} = %s"
+           f" AND {s('since')} >= %s AND {s('since')} <= %s{counted} GROUP BY 1 UNION ALL SELECT %s, COUNT({reports}.{quote('id')})"
            f" FROM {reports} WHERE {reports_subtree} AND {reports}.{quote('period')} = %s"
            f" AND {reports}.{quote('status')} = %s")
     with t.connection.cursor() as cursor:
-        cursor.execute(sql, [*in_subtree, StatusKind.DO, date(period), date(month_end(period)), *counted_params,
-                             verified_key, *reports_in_subtree, date(period), ReportStatus.VERIFIED])
+        cursor.execute(sql, [*row_in_subtree, *in_subtree, StatusKind.DO, date(period), date(month_end(period)),
+                             *counted_params, verified_key, *reports_in_subtree, date(period), ReportStatus.VERIFIED])
         return dict(cursor.fetchall())
 
 
