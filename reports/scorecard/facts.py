@@ -144,10 +144,10 @@ def _reports(sums, code, first, end) -> None:
 def _register(sums, code, first, end) -> None:
     """Status rows that began in the month (a couple added, a change) and repeats recorded; the
     repeats of pill and condom users are also the IMP's resupplies."""
-    statuses = (CoupleStatus.objects.filter(subtree_q(code, "couple__rt__code"), since__gte=first, since__lte=end)
-                .values(rt=F("couple__rt_id"), month=TruncMonth("since")).annotate(n=Count("pk")).order_by())
+    statuses = (CoupleStatus.objects.filter(subtree_q(code, "rt__code"), since__gte=first, since__lte=end)
+                .values("rt_id", month=TruncMonth("since")).annotate(n=Count("pk")).order_by())
     for row in statuses:
-        sums["changes"].add(row["rt"], _month(row["month"]), row["n"])
+        sums["changes"].add(row["rt_id"], _month(row["month"]), row["n"])
     held = (Q(couple__statuses__since__lte=F("date"))
             & (Q(couple__statuses__until__isnull=True) | Q(couple__statuses__until__gt=F("date"))))
     repeats = (Service.objects.filter(subtree_q(code, "couple__rt__code"), date__gte=first, date__lte=end)
