@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kampungkb.middleware.ServiceWorkerMiddleware",  # /sw.js, without the session
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kampungkb.sessions.SessionMiddleware",  # Django's, reading the session in plain SQL
     "kampungkb.session_refresh.SessionRefreshMiddleware",  # the session's age counts from the last request
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -12,5 +12,5 @@ def test_templates_are_compiled_once_per_process():
 
 
 def test_the_session_refresh_runs_before_the_session_middleware_saves():
-    sessions = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    sessions = settings.MIDDLEWARE.index("kampungkb.sessions.SessionMiddleware")
     assert settings.MIDDLEWARE[sessions + 1] == "kampungkb.session_refresh.SessionRefreshMiddleware"

@@ -222,7 +222,7 @@ def test_two_writers_in_one_desa_racing_on_postgresql_are_both_counted(tree, mon
     make_report(RT3, NOV, pus=1, hamil=1)
     for rt in (RT1, RT2):
         make_report(rt, NOV, status=ReportStatus.DRAFT, pus=5, pil_swasta=5)
-    assert race_two_senders(monkeypatch, "_rows", RT1, RT2) == []
+    assert race_two_senders(monkeypatch, "_desa_sums_sql", RT1, RT2) == []
     assert desa_month() == (3, 11, 0, 0)
 
 

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from cadres import codes
 from cadres.indicators import PA_FIELDS, PB_FIELDS, percent
 from cadres.models import Unit
-from cadres.periods import add_months
 from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
 from reports.monthly.deadlines import is_on_time
+from reports.monthly.queue_sql import queue_rows
 from reports.templatetags.kb_format import persen
 
 MISSING = "missing"
@@ -74,6 +74,7 @@ class QueueRow:
     rt: Unit
     report: MonthlyReport | None
     flags: list[str] = field(default_factory=list)
+    rw: Unit | None = None  # its RW, when that lies in the subtree asked for
 
     @property
     def status(self) -> str:
@@ -93,19 +94,9 @@ class QueueRow:
 
 
 def rt_rows(code: str, period: datetime.date) -> list[QueueRow]:
-    """One row per RT below the unit, in code order (three queries)."""
-    rts = Unit.objects.subtree(code).at_level("rt").order_by("code")
-    reports = MonthlyReport.objects.in_subtree(code).select_related("submitted_by", "returned_by")
-    current = {report.rt_id: report for report in reports.filter(period=period)}
-    previous = {
-        report.rt_id: report
-        for report in MonthlyReport.objects.in_subtree(code).filter(period=add_months(period, -1))
-    }
-    rows = []
-    for rt in rts:
-        report = current.get(rt.code)
-        rows.append(QueueRow(rt, report, flags_for(report, previous.get(rt.code)) if report else []))
-    return rows
+    """One row per RT below the unit, in code order, each with its RW (one query, `queue_sql`)."""
+    return [QueueRow(rt, report, flags_for(report, previous) if report else [], rw)
+            for rt, rw, report, previous in queue_rows(code, period)]
 
 
 @dataclass
@@ -115,14 +106,17 @@ class RwGroup:
 
 
 def rts_by_rw(code: str, period: datetime.date) -> list[RwGroup]:
-    """The month's report of every RT below a desa or RW, grouped under their RW (four queries)."""
+    """The month's report of every RT below a desa or RW, grouped under their RW (one query)."""
     return group_by_rw(code, rt_rows(code, period))
 
 
 def group_by_rw(code: str, rows: list[QueueRow]) -> list[RwGroup]:
-    rws = {unit.code: unit for unit in Unit.objects.subtree(code).at_level("rw")}
-    return [RwGroup(rws.get(rw_code), list(group))
-            for rw_code, group in groupby(rows, key=lambda row: codes.parent_code(row.rt.code))]
+    """The rows of `rt_rows(code, …)` under their RW (read with them: no query)."""
+    groups = []
+    for _rw_code, group in groupby(rows, key=lambda row: codes.parent_code(row.rt.code)):
+        group = list(group)
+        groups.append(RwGroup(group[0].rw, group))
+    return groups
 
 
 def _waiting_key(row: QueueRow) -> tuple[bool, str]:

@@ -15,14 +15,15 @@ import datetime
 from functools import reduce
 from operator import or_
 
-from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import connections, router, transaction
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from cadres import codes
 from cadres.indicators import COUNT_FIELDS, METHODS
-from cadres.models import Unit, subtree_q
-from reports.models import DesaMonthSums, KabupatenMonthSums, MonthlyReport, ReportStatus
+from cadres.models import Unit
+from reports.models import COUNTED_STATUSES, DesaMonthSums, KabupatenMonthSums, MonthlyReport, ReportStatus
+from reports.numbers.rollup import subtree_sql
 
 DESA_LENGTH = codes.CODE_LENGTHS["desa"]
 KABUPATEN_LENGTH = codes.CODE_LENGTHS["kabupaten"]
@@ -57,9 +58,8 @@ def desa_months_refresh(pairs) -> None:
         before = DesaMonthSums.objects.filter(years, desa_id__in=desas)
         old = {(row[0], row[1]): dict(zip(FIELDS, row[2:]))
                for row in before.values_list("desa_id", "period", *FIELDS)}
-        in_desas = reduce(or_, (subtree_q(desa, "rt__code") for desa in desas))
         new = {(row.desa_id, row.period): {name: getattr(row, name) for name in FIELDS}
-               for row in _rows(MonthlyReport.objects.counted().filter(years, in_desas))}
+               for row in _month_rows(_desa_sums_sql(desas, sorted({period.year for _rt, period in pairs})))}
         _desa_write(before, old, new)
         _kabupaten_add(old, new)
 
@@ -90,7 +90,7 @@ def _desa_write(before, old: dict, new: dict) -> None:
                                        for desa, period in differing.keys() - old.keys()], batch_size=_BATCH)
     for (desa, period), sums in differing.items():
         if (desa, period) in old:
-            DesaMonthSums.objects.filter(desa_id=desa, period=period).update(**sums)
+            _update(DesaMonthSums, {"desa_id": desa, "period": period}, sums, add=False)
 
 
 def _change(old: dict, new: dict) -> dict[tuple[str, datetime.date], dict[str, int]]:
@@ -133,10 +133,25 @@ def _kabupaten_add(old: dict, new: dict) -> None:
 def _kabupaten_move(change: dict) -> None:
     added = []
     for (kabupaten, period), sums in change.items():
-        moved = {name: F(name) + n for name, n in sums.items() if n}
-        if not KabupatenMonthSums.objects.filter(kabupaten_id=kabupaten, period=period).update(**moved):
+        moved = {name: n for name, n in sums.items() if n}
+        if not _update(KabupatenMonthSums, {"kabupaten_id": kabupaten, "period": period}, moved, add=True):
             added.append(KabupatenMonthSums(kabupaten_id=kabupaten, period=period, **sums))
     KabupatenMonthSums.objects.bulk_create(added)
+
+
+def _update(model, key: dict, numbers: dict, *, add: bool) -> int:
+    """`model.objects.filter(**key).update(name=n, …)`, or with `add` `update(name=F(name) + n, …)`,
+    in plain SQL: the same statement without the ORM's 1–2 ms of building its 38 assignments,
+    on every counted write. The number of rows updated."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    assigned = ", ".join(f"{quote(name)} = {quote(name)} + %s" if add else f"{quote(name)} = %s" for name in numbers)
+    where = " AND ".join(f"{quote(name)} = %s" for name in key)
+    values = [connection.ops.adapt_datefield_value(value) if isinstance(value, datetime.date) else value
+              for value in key.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {quote(model._meta.db_table)} SET {assigned} WHERE {where}", [*numbers.values(), *values])
+        return cursor.rowcount
 
 
 def desa_months_rebuild() -> int:
@@ -182,12 +197,47 @@ def desa_months_differences() -> list[str]:
 
 def _rows(reports) -> list[DesaMonthSums]:
     """Twelve rows per desa and year with a counted report: the month's sums, and PB so far."""
-    grouped = (
+    return _month_rows(
         reports.values("period", desa=Substr("rt_id", 1, DESA_LENGTH))
         .annotate(received=Count("pk"), verified=Count("pk", filter=Q(status=ReportStatus.VERIFIED)),
                   **{name: Sum(name) for name in COUNT_FIELDS})
         .order_by()
     )
+
+
+def _desa_sums_sql(desas: list[str], years: list[int]) -> list[dict]:
+    """What `_rows` groups, for the counted reports of these desa in these years: the statement
+    the ORM made, in plain SQL, without its 3 ms of building 38 aggregates on every counted write."""
+    connection = connections[router.db_for_read(MonthlyReport)]
+    quote = connection.ops.quote_name
+    column, period = quote("rt_id"), quote("period")
+    in_desas, params = [], []
+    for desa in desas:
+        sql, desa_params = subtree_sql(connection, column, desa)
+        in_desas.append(sql)
+        params += desa_params
+    months = [connection.ops.adapt_datefield_value(datetime.date(year, month, 1)) for year in years for month in (1, 12)]
+    sql = (f"SELECT {period}, SUBSTR({column}, 1, {DESA_LENGTH}), COUNT(*), COUNT(*) FILTER (WHERE {quote('status')} = %s),"
+           f" {', '.join(f'SUM({quote(name)})' for name in COUNT_FIELDS)} FROM {quote(MonthlyReport._meta.db_table)}"
+           f" WHERE {quote('status')} IN ({', '.join(['%s'] * len(COUNTED_STATUSES))})"
+           f" AND ({' OR '.join([f'({period} >= %s AND {period} <= %s)'] * len(years))})"
+           f" AND ({' OR '.join(in_desas)}) GROUP BY 1, 2")
+    field = MonthlyReport._meta.get_field("period").get_col(MonthlyReport._meta.db_table)
+    converters = connection.ops.get_db_converters(field) + field.get_db_converters(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ReportStatus.VERIFIED, *COUNTED_STATUSES, *months, *params])
+        found = cursor.fetchall()
+    rows = []
+    for month, desa, *numbers in found:
+        for converter in converters:  # a date on SQLite comes as text
+            month = converter(month, field, connection)
+        rows.append({"period": month, "desa": desa, **dict(zip(("received", "verified", *COUNT_FIELDS), numbers))})
+    return rows
+
+
+def _month_rows(grouped) -> list[DesaMonthSums]:
+    """The rows of `grouped` (per desa and month: "desa", "period", "received", "verified" and the
+    counts' sums) as twelve rows per desa and year: the month's sums, and PB so far."""
     months: dict[tuple[str, int], dict[int, dict]] = {}
     for row in grouped:
         desa, period = row.pop("desa"), row.pop("period")
