@@ -75,7 +75,7 @@ def single_server_figures(text: str) -> dict:
     """The figures of the single-server section (what `make loadtest` wrote), or {} for those not found."""
     text = text.split(START)[0].split(FAULTS_START)[0]
     patterns = {"date": r"\*\*Date:\*\* (\S+)", "rate": r"\*\*([\d.]+) requests/s\*\*",
-                "cpu": r"(\d+) ms of CPU per request", "errors": r"\*\*Errors:\*\* \*\*(\d+)\*\*",
+                "cpu": r"([\d.]+) ms of CPU per request", "errors": r"\*\*Errors:\*\* \*\*(\d+)\*\*",
                 "load_average": r"load average before the run ([\d.]+)", "wait": r"(\d+) ms per request, the CPUs",
                 "lost": r"lost or doubled reports: (\d+)"}
     figures = {name: match.group(1) for name, pattern in patterns.items() if (match := re.search(pattern, text))}
@@ -130,7 +130,7 @@ def run_figures(phases: dict, stats, problems: list[str], rows: list[dict]) -> d
     load_requests = stats.requests() - sum(len(stats.latencies.get(kind, ())) for kind in LOGIN_KINDS)
     cpu, wait = (sum(times[i] for times in phases["server"].values()) for i in (0, 1))
     return {"date": datetime.date.today().isoformat(), "rate": f"{load_requests / phases['load']:.1f}",
-            "cpu": f"{cpu / load_requests * 1000:.0f}" if load_requests and cpu else "—",
+            "cpu": f"{cpu / load_requests * 1000:.1f}" if load_requests and cpu else "—",
             "wait": f"{wait / load_requests * 1000:.0f}" if load_requests else "—",
             "load_average": f"{phases['load_average'][0]:.2f}",
             "errors": str(len(stats.errors)), "lost": str(len(problems)), "requests": load_requests,

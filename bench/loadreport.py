@@ -100,7 +100,7 @@ def _server_cpu(phases: dict, requests: int, cpus: int) -> list[str]:
         return []
     parts = ", ".join(f"{name} {times[0]:.1f} s" for name, times in server.items())
     return [
-        f"- **Server CPU during the load:** {parts}: {cpu / requests * 1000:.0f} ms of CPU per request "
+        f"- **Server CPU during the load:** {parts}: {cpu / requests * 1000:.1f} ms of CPU per request "
         f"(independent of what else runs on the machine; {cpus} CPU doing nothing else would serve about "
         f"{cpus / (cpu / requests):.0f} requests/s of this mix, an estimate)",
         f"- **Waiting for a CPU:** gunicorn's workers and PostgreSQL's backends were ready to run but waited "
