@@ -32,7 +32,7 @@ def test_the_single_server_figures_are_read_from_what_loadreport_writes():
     text = write_report(args(), MACHINE, phases, stats, Ledger(), [], latency_rows(stats.latencies))
     figures = single_server_figures(text)
     assert figures["rate"] == "4.0"  # 40 requests besides the login in 10 s
-    assert figures["cpu"] == "300"  # 12 s of server CPU for 40 requests
+    assert figures["cpu"] == "300.0"  # 12 s of server CPU for 40 requests
     assert (figures["wait"], figures["load_average"]) == ("38", "0.50")  # 1.5 s waited for a CPU
     assert (figures["errors"], figures["lost"]) == ("0", "0")
     assert figures["p95"] == {"dashboard": "100", "login": "600", "rekap.json": "200"}
@@ -47,7 +47,7 @@ def test_the_section_puts_both_runs_side_by_side(tmp_path):
     phases.update(databases={"primary": (300, 9000), "standby": (100, 1000)}, max_lag=3.0, pin=3.0)
     text = replica_section(args(str(out)), MACHINE, phases, stats, Ledger(), [], latency_rows(stats.latencies))
     assert text.startswith(START) and text.rstrip().endswith(END)
-    assert "| Server CPU per request (ms) | 600 | 600 |" in text
+    assert "| Server CPU per request (ms) | 600.0 | 600.0 |" in text
     assert "| Waiting for a CPU per request (ms) | 75 | 60 |" in text
     assert "| p95 dashboard (ms) | 100 | 200 |" in text
     assert "| p95 rekap.json (ms) | 300 | — |" in text and "| p95 queue (ms) | — | 400 |" in text
