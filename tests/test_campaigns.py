@@ -289,3 +289,68 @@ def test_a_cadre_of_one_rt_sees_her_rts_share_of_a_kabupaten_drive_not_the_other
     client.force_login(personas["opd"].user)
     body = client.get("/kampanye/32.14/").content.decode()
     assert "Laporan: PB 31 + ganti cara 8 = <strong>39</strong> (2,13%), sisa 1.792" in body
+
+
+def orm_reports_counts(campaigns, units):
+    """The ORM's statement that `campaigns._reports_sums` writes as plain SQL, added up per campaign."""
+    from django.db.models import Sum
+
+    from cadres.indicators import METHODS
+    from reports.models import MonthlyReport, rt_subtree_q
+
+    places = sorted(set(units.values()))
+    fields = [f"{kind}_{m}" for kind in ("pb", "gc") for m in METHODS]
+    q = rt_subtree_q(places[0])
+    for place in places[1:]:
+        q |= rt_subtree_q(place)
+    rows = (MonthlyReport.objects.counted().filter(q, period__gte=min(c.start.replace(day=1) for c in campaigns),
+                                                   period__lte=max(c.end.replace(day=1) for c in campaigns))
+            .values("period").annotate(**{f"u{i}_{name}": Sum(name, filter=rt_subtree_q(place))
+                                          for i, place in enumerate(places) for name in fields}).order_by())
+    counts = {c.pk: {kind: dict.fromkeys(METHODS, 0) for kind in ("pb", "gc")} for c in campaigns}
+    for row in rows:
+        for c in campaigns:
+            if c.start.replace(day=1) <= row["period"] <= c.end.replace(day=1):
+                for name in fields:
+                    kind, m = name.split("_")
+                    counts[c.pk][kind][m] += row[f"u{places.index(units[c.pk])}_{name}"] or 0
+    return counts
+
+
+def test_the_reports_plain_sql_sums_what_the_orm_summed(may_reports):
+    from reports.targets.campaigns import _reports_counts
+
+    make_report(RT_B, "2024-05", pus=12, pil_pemerintah=5, pb_mow=1, gc_kondom=2, gc_iud=3)
+    make_report(RT_A, "2024-06", pus=31, pil_pemerintah=21, pb_iud=2, gc_implan=1)
+    campaigns = [drive(), drive("32.14.01"), drive("32.14.02", start=day("2024-05-15"), end=day("2024-06-30")),
+                 drive("32.15", start=day("2024-04-01"), end=day("2024-06-30")), drive(RT_A)]
+    for units in ({c.pk: c.unit_id for c in campaigns}, {c.pk: "32.14.01.2001" for c in campaigns},
+                  {c.pk: RT_A for c in campaigns}, {c.pk: "32" for c in campaigns}):
+        assert _reports_counts(campaigns, units) == orm_reports_counts(campaigns, units), units
+    assert _reports_counts(campaigns, {c.pk: "32" for c in campaigns})[campaigns[3].pk]["pb"]["iud"] == 176
+
+
+def test_the_running_campaigns_plain_sql_reads_what_the_orm_read(tree, django_assert_num_queries):
+    from reports.targets.campaigns import CAMPAIGN_COLUMNS, _of_unit_and_ancestors, _running
+
+    drive(), drive(start=day("2024-04-01"), end=day("2024-04-30")), drive("32.15"), drive("32.14.01.2001")
+    drive("32.14.01", start=day("2024-05-20"), end=day("2024-05-20"))
+    campaign_create(unit=unit_of(RT_A), by=system_admin(), name="A Kampanye RT", start=day("2024-05-01"),
+                    end=day("2024-06-30"), pil=3)
+
+    def read(campaigns):
+        return [(*(getattr(c, name) for name in CAMPAIGN_COLUMNS), c.unit.name, c.unit.parent_id, c.unit.rts)
+                for c in campaigns]
+
+    for code in (RT_A, "32.14.01.2001", "32.14.01", "32.14", "32", RT_OUTSIDE):
+        for today in (day("2024-05-20"), day("2024-04-15"), day("2024-06-01"), day("2023-01-01")):
+            orm = read(_of_unit_and_ancestors(code).filter(start__lte=today, end__gte=today))
+            with django_assert_num_queries(1):
+                assert read(_running(code, today)) == orm, (code, today)
+    assert len(_running(RT_A, day("2024-05-20"))) == 4
+
+
+def unit_of(code):
+    from cadres.models import Unit
+
+    return Unit.objects.get(code=code)

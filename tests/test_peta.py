@@ -6,8 +6,13 @@ import subprocess
 
 import pytest
 
-from cadres.models import Couple, Role
-from cadres.register.peta import peta
+from django.db.models import BooleanField, Case, Value, When
+
+from cadres.models import Couple, Role, Service
+from cadres.models.register import pus_on_q
+from cadres.register.followup import with_status_on
+from cadres.register.outreach import prospect_q
+from cadres.register.peta import _couples, peta
 from reports.numbers.register_month import rt_counts
 from tests.factories import make_unit, make_user
 from tests.register_factories import bulk_couples, make_couple, set_status
@@ -82,6 +87,45 @@ def test_the_marks_say_4t_prospect_visit_due_and_new_this_month(tree):
     assert houses["Suntik"].visit_due and not houses["Sudah"].visit_due  # 3-monthly, due 20 November
 
 
+def orm_couples(code, end):
+    """The ORM's statement that `peta._couples` writes as plain SQL."""
+    return (
+        with_status_on(Couple.objects.in_subtree(code).filter(pus_on_q(end)), end)
+        .filter(current_status__isnull=False)
+        .annotate(is_prospect=Case(When(prospect_q(end, "current_status"), then=Value(True)), default=Value(False),
+                                   output_field=BooleanField()))
+        .order_by("rt_id")
+    )
+
+
+READ = ("pk", "rt_id", "wife_name", "wife_birth_date", "children", "youngest_birth_date", "house_number",
+        "current_status", "current_place", "current_since", "current_kind", "current_cycle",
+        "current_expected_birth", "last_service", "is_prospect")
+
+
+def test_the_maps_plain_sql_reads_the_couples_the_orm_read(tree):
+    make_unit(f"{DESA}.002.001")
+    spread(karangan_putih_histories(), [(RT, 300), (RT2, 60), (f"{DESA}.002.001", 10)])
+    make_couple(RT, "tial", since=OLD, wife_name="Tial Muda", born=D(1995, 1, 1), children=1, house_number="1")
+    make_couple(RT, "pil", since=OLD, wife_name="Pil Tua", born=D(1984, 11, 30), children=0,
+                youngest_birth_date=D(2019, 12, 1))
+    make_couple(RT, "pil", since=OLD, wife_name="Pil Hampir", born=D(1984, 12, 1), children=0)
+    left = make_couple(RT2, "pil", since=OLD, wife_name="Pindah")
+    Couple.objects.filter(pk=left.pk).update(left_on=D(2020, 11, 20), left_reason="pindah")
+    served = make_couple(RT, "suntik", since=D(2020, 6, 5), wife_name="Suntik Ulang")
+    Service.objects.create(couple=served, date=D(2020, 9, 5))
+    Service.objects.create(couple=served, date=D(2020, 12, 5))  # after the month: not read
+    set_status(make_couple(RT2, "hamil", since=OLD, wife_name="Hamil Lalu"), D(2020, 11, 28), "iud")
+    for code in (DESA, RT, RT2, f"{DESA}.001"):
+        for end in (D(2020, 11, 30), D(2020, 10, 31), D(2019, 5, 31), D(2021, 2, 28)):
+            plain = sorted(tuple(getattr(c, name) for name in READ) for c in _couples(code, end))
+            orm = sorted(tuple(getattr(c, name) for name in READ) for c in orm_couples(code, end))
+            assert plain == orm, (code, end)
+            assert [c.rt_id for c in _couples(code, end)] == sorted(c.rt_id for c in _couples(code, end))
+    assert any(c.last_service for c in _couples(RT, D(2020, 11, 30)))
+    assert {c.is_prospect for c in _couples(DESA, D(2020, 11, 30))} == {True, False}
+
+
 def pdf_text(content: bytes) -> str:
     return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
 
@@ -152,3 +196,30 @@ def test_an_rt_of_48_couples_fits_one_a4_page_and_a_longer_one_goes_on_named(cli
     second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-", "-"], input=content, capture_output=True,
                             check=True).stdout.decode()
     assert "Peta PUS · RT 001 / RW 001" in second  # the RT named on the page it continues on
+
+
+# The houses' loop as the template wrote it before `kb_format.peta_houses` (the same markup).
+HOUSES_LOOP = """{% for house in houses %}
+  <li class="peta-house peta-{{ house.status }}" data-status="{{ house.status }}">
+    <span class="peta-number">{{ house.number|default:"–" }}</span>
+    <span class="peta-name">{{ house.first_name }}</span>
+    <span class="peta-status">{{ house.short }}</span>
+    <span class="peta-marks">{% if house.risk %}<b>4T</b> {% endif %}{% if house.prospect %}<b>P</b> {% endif %}{% if house.visit_due %}<b>K</b> {% endif %}{% if house.new %}<b>{{ house.new }}</b>{% endif %}</span>
+  </li>
+  {% endfor %}"""
+
+
+def test_the_houses_written_in_python_are_the_templates_markup():
+    from itertools import product
+
+    from django.template import Context, Template
+
+    from cadres.register.peta import House
+    from reports.templatetags.kb_format import peta_houses
+
+    houses = [House(number, name, status, risk, prospect, due, new)
+              for (number, name), status, (risk, prospect, due), new in product(
+                  [("", "Tanpa"), ("12A", "<Siti> & 'Ani\\\""), ("3", "")], ("iud", "tial", "hamil"),
+                  product((False, True), repeat=3), ("", "PB", "GC"))]
+    assert str(peta_houses(houses)) == Template(HOUSES_LOOP).render(Context({"houses": houses}))
+    assert peta_houses([]) == ""

@@ -221,3 +221,37 @@ def test_an_rt_dashboard_has_no_card(client, imp):
     page = client.get(f"/wilayah/{A}.001.001/2020-11/")
     assert page.context["imp_report"] is None
     assert 'id="imp-heading"' not in page.content.decode()
+
+
+def orm_institution_counts(code, period):
+    """The ORM's statement that `imp_report._institution_rows` writes as plain SQL."""
+    from django.db.models import Count, Exists, OuterRef, Q
+    from django.db.models.functions import Substr
+
+    from cadres import codes
+    from cadres.models import subtree_q
+    from cadres.models.imp import InstitutionKind
+    from reports.models import MonthlyReport, PoktanActivity
+    from reports.monthly.activities import POKTAN_KINDS
+
+    counted = MonthlyReport.objects.counted().filter(period=period)
+    desa = Substr(OuterRef("unit_id"), 1, codes.CODE_LENGTHS["desa"])
+    poktan_with_numbers = PoktanActivity.objects.filter(
+        Q(members__gt=0) | Q(meetings__gt=0), report__desa_id=desa, report__period=period, kind=OuterRef("kind"))
+    rw_reported = Unit.objects.filter(parent_id=OuterRef("unit_id")).filter(
+        Exists(counted.filter(rt_id=OuterRef("code"))))
+    reporting = ((Q(kind=InstitutionKind.SUB_PPKBD) & Exists(rw_reported))
+                 | (Q(kind=InstitutionKind.POK_KB) & Exists(counted.filter(rt_id=OuterRef("unit_id"))))
+                 | (Q(kind__in=POKTAN_KINDS) & Exists(poktan_with_numbers)))
+    rows = (Institution.objects.filter(subtree_q(code, "unit__code")).values("kind")
+            .annotate(existing=Count("pk"), reporting=Count("pk", filter=reporting)).order_by())
+    return sorted((row["kind"], row["existing"], row["reporting"]) for row in rows)
+
+
+def test_the_institutions_plain_sql_counts_what_the_orm_counted(imp):
+    from reports.numbers.imp_report import _institution_rows
+
+    for code in (A, KEC, KAB, "32", A + ".001", A + ".001.001", B, C, OUTSIDE):
+        for period in (NOV, datetime.date(2020, 10, 1), datetime.date(2020, 9, 1)):
+            assert sorted(_institution_rows(code, period)) == orm_institution_counts(code, period), (code, period)
+    assert orm_institution_counts(KAB, NOV) != orm_institution_counts(KAB, datetime.date(2020, 9, 1))

@@ -7,6 +7,8 @@ JSON numbers (86.49, not "86.49") for the command and the web.
 import datetime
 from decimal import Decimal
 
+from django.db.models import Q
+
 from cadres.indicators import ppm_summary, summarize
 from cadres.models import Unit
 from cadres.periods import period_str
@@ -14,9 +16,11 @@ from reports.numbers import rollup
 from reports.numbers.register_month import register_rollup
 
 
-def reports_rollup(code: str, period: datetime.date) -> tuple[rollup.Sums, dict[str, rollup.Sums]]:
-    """The roll-up of the submitted and verified monthly reports (two queries, one for an RT)."""
-    return rollup.rollup(rollup.counted_reports(code), code, period)
+def reports_rollup(code: str, period: datetime.date,
+                   expected: tuple[int, dict[str, int]] | None = None) -> tuple[rollup.Sums, dict[str, rollup.Sums]]:
+    """The roll-up of the submitted and verified monthly reports (two queries; one for an RT, or
+    when the RTs expected are given)."""
+    return rollup.rollup(rollup.counted_reports(code), code, period, expected)
 
 
 # Where a recap's sums come from: source name -> f(code, period) giving the unit's Sums and
@@ -35,8 +39,11 @@ def recap_for(unit: Unit, period: datetime.date, source: str = "reports") -> dic
     """
     if source not in SOURCES:
         raise UnknownSource(source)
-    total, per_child = SOURCES[source](unit.code, period)
-    children = [] if unit.is_rt else list(unit.children.all())
+    children, expected = _children(unit)
+    if source == "reports" and expected is not None:
+        total, per_child = reports_rollup(unit.code, period, expected)
+    else:
+        total, per_child = SOURCES[source](unit.code, period)
     targets = rollup.resolved_targets(unit.code, period.year)
     return {
         "unit": unit_json(unit),
@@ -51,6 +58,17 @@ def recap_for(unit: Unit, period: datetime.date, source: str = "reports") -> dic
             for child in children
         ],
     }
+
+
+def _children(unit: Unit) -> tuple[list[Unit], tuple[int, dict[str, int]] | None]:
+    """The unit's children (by code) and the RTs expected (`rollup.expected_rts`), in one query of
+    the unit and its children: the unit's own count of RTs is read again with them, not taken
+    from `unit` (which may have been read before a change). None for an RT: no query."""
+    if unit.is_rt:
+        return [], None
+    units = list(Unit.objects.filter(Q(code=unit.code) | Q(parent_id=unit.code)).order_by("code"))
+    expected = rollup.expected_of(unit.code, [(each.code, each.rts) for each in units])
+    return [each for each in units if each.code != unit.code], expected
 
 
 def unit_json(unit: Unit) -> dict:

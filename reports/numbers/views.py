@@ -42,9 +42,16 @@ def dashboard(request, code, period):
         "campaigns": active_campaigns(unit.code),
         "can_edit_targets": access.may_set_targets(request.user),
     }
+    context["month_url_base"] = _month_url_base(unit.code, context["period"])
     if unit.is_rt:
         context["peta"] = map_context(unit, period, names=access.sees_couple_names(request.user))
     return render(request, "reports/dashboard.html", context)
+
+
+def _month_url_base(code: str, period: str) -> str:
+    """The unit's dashboard URL without its month (`urls.py`: the path ends with `YYYY-MM/`), for
+    the trend's twelve links: one `reverse` where a `{% url %}` per row cost 40 µs each."""
+    return reverse("dashboard", args=[code, period]).removesuffix(f"{period}/")
 
 
 def _to_month(request, unit, month):
