@@ -44,6 +44,14 @@ def subtree_q(code: str, field: str = "code") -> models.Q:
     return models.Q(**{field: code}) | models.Q(**{f"{field}__startswith": code + "."})
 
 
+def subtree_sql(connection, column: str, code: str) -> tuple[str, list]:
+    """`subtree_q` as SQL text and its parameters, for a quoted column holding a unit code (the
+    plain-SQL statements of the pages that measured the ORM's building to matter, docs/cpu.md)."""
+    if connection.vendor == "sqlite":
+        return f"{column} >= %s AND {column} < %s", [code, code + "/"]
+    return f"({column} = %s OR {column}::text LIKE %s)", [code, connection.ops.prep_for_like_query(code + ".") + "%"]
+
+
 class UnitQuerySet(models.QuerySet):
     def subtree(self, code):
         """The unit with this code and every unit below it (one indexed query on the code)."""

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.indicators import MKJP, METHODS, NON_USERS, summarize
-from cadres.models import Couple, CoupleStatus, Service
+from cadres.models import Couple, CoupleStatus, Service, subtree_sql
 from cadres.models.register import StatusKind, birthday_bounds, years_before
 from cadres.periods import month_end
 from cadres.register.followup import visits_of
@@ -97,7 +97,7 @@ def _couples(code: str, end: datetime.date) -> list[Couple]:
     quote, date = connection.ops.quote_name, connection.ops.adapt_datefield_value
     couple, service, now = quote(Couple._meta.db_table), quote(Service._meta.db_table), quote("now")
     c, s, n = (_columns_of(quote, table) for table in (couple, service, now))
-    subtree, in_subtree = _subtree_sql(connection, c("rt_id"), code)
+    subtree, in_subtree = subtree_sql(connection, c("rt_id"), code)
     sql = (f"SELECT {', '.join(map(c, COUPLE_COLUMNS))}, {', '.join(map(n, STATUS_COLUMNS.values()))},"
            f" (SELECT MAX({s('date')}) FROM {service} WHERE {s('couple_id')} = {c('id')}"
            f" AND {s('date')} >= {n('since')} AND {s('date')} <= %s)"
@@ -111,14 +111,6 @@ def _couples(code: str, end: datetime.date) -> list[Couple]:
                              *map(date, birthday_bounds(end)), date(end)])
         rows = cursor.fetchall()
     return [_couple(connection.alias, row, end) for row in rows]
-
-
-def _subtree_sql(connection, column: str, code: str) -> tuple[str, list]:
-    """`cadres.models.subtree_q` as SQL text and parameters: the same as `reports.numbers.rollup.
-    subtree_sql`, written again here because cadres imports nothing from reports (tests/test_layout.py)."""
-    if connection.vendor == "sqlite":
-        return f"{column} >= %s AND {column} < %s", [code, code + "/"]
-    return f"({column} = %s OR {column}::text LIKE %s)", [code, connection.ops.prep_for_like_query(code + ".") + "%"]
 
 
 def _columns_of(quote, table: str):

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadres import access
-from cadres.models import Unit
+from cadres.models import Unit, subtree_sql
 from reports.models import POKTAN_FIELDS, DesaActivityReport, PoktanActivity, PoktanKind
 from reports.monthly.locking import WorkflowError, claim, stale
 from reports.monthly.workflow import check_month_started, check_period_open
-from reports.numbers.rollup import subtree_sql
 
 DESA_FIELDS = ("meetings", "kie_sessions")
 POKTAN_KINDS = tuple(PoktanKind.values)

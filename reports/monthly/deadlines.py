@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres import access, codes
+from cadres.models import subtree_sql
 from cadres.periods import add_months, period_label
 from reports.models import COUNTED_STATUSES, ClosedPeriod, MonthlyReport
 from reports.monthly.sql_rows import Columns
-from reports.numbers.rollup import subtree_sql
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 DUE_DAY = 3

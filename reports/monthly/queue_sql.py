@@ -15,11 +15,10 @@ from django.db import connections, router
 
 from cadres import codes
 from cadres.indicators import PA_FIELDS, PB_FIELDS
-from cadres.models import Unit, User
+from cadres.models import Unit, User, subtree_sql
 from cadres.periods import add_months
 from reports.models import MonthlyReport
 from reports.monthly.sql_rows import Columns
-from reports.numbers.rollup import subtree_sql
 
 RT_LENGTH = codes.CODE_LENGTHS["rt"]
 # What the queue, its flags (`queue.flags_for`) and timeliness (`deadlines.is_on_time`) read.

@@ -12,7 +12,7 @@ from django.utils.dateformat import format as date_format
 
 from cadres import access, codes
 from cadres.indicators import DROP_OUT_TO, METHODS, summarize
-from cadres.models import Unit
+from cadres.models import Unit, subtree_sql
 from cadres.periods import add_months, period_str
 from reports.models import COUNTED_STATUSES, MonthlyReport
 from reports.numbers import rollup
@@ -20,7 +20,6 @@ from reports.numbers.exports import tables
 from reports.numbers.imp_report import imp_context
 from reports.numbers.recap import recap_for, to_jsonable
 from reports.numbers.register_month import month_states_sql, register_counts_at
-from reports.numbers.rollup import subtree_sql
 
 TREND_MONTHS = 12
 VERIFIED = "verified"  # the verified reports' row among the drop-outs' (no status is named so)

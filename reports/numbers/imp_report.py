@@ -21,12 +21,11 @@ import datetime
 from django.db import connections, router
 
 from cadres import codes
-from cadres.models import Institution, Unit
+from cadres.models import Institution, Unit, subtree_sql
 from cadres.models.imp import InstitutionKind
 from reports.models import (COUNTED_STATUSES, POKTAN_FIELDS, DesaActivityReport, MonthlyReport, PoktanActivity,
                             PoktanKind)
 from reports.monthly.activities import POKTAN_KINDS, desa_activity_sums
-from reports.numbers.rollup import subtree_sql
 
 IMP_KINDS = ("ppkbd", "sub_ppkbd", "pok_kb")  # the institutions of the wilayah, above the poktan
 # The levels whose recap shows the section: the desa, and the levels above it up to the kabupaten.

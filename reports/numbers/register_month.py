@@ -17,11 +17,11 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Su
 
 from cadres import codes
 from cadres.indicators import DROP_OUT_TO, METHODS
-from cadres.models import Couple, CoupleStatus
+from cadres.models import Couple, CoupleStatus, subtree_sql
 from cadres.models.register import PUS_MAX_AGE, PUS_MIN_AGE, StatusKind, birthday_bounds, pus_on_q
 from cadres.periods import month_end
 from reports.models import MonthlyReport, ReportStatus, rt_subtree_q
-from reports.numbers.rollup import Sums, expected_rts, subtree_sql
+from reports.numbers.rollup import Sums, expected_rts
 
 RT_FIELD = "couple__rt__code"
 

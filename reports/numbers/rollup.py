@@ -18,7 +18,7 @@ from django.db.models.functions import Substr
 
 from cadres import codes
 from cadres.indicators import COUNT_FIELDS, DROP_OUT_TO, METHODS
-from cadres.models import Unit, subtree_q
+from cadres.models import Unit, subtree_q, subtree_sql
 from reports.models import COUNTED_STATUSES, DesaMonthSums, KabupatenMonthSums, MonthlyReport, PpmTarget
 
 YTD_FIELDS = tuple(f"pb_ytd_{method}" for method in METHODS)
@@ -71,13 +71,6 @@ class ReportRows:
     def per_month(self, code: str, months: list[datetime.date]) -> list[dict]:
         """The subtree's counts and reports received per month (one grouped query)."""
         return _report_sums(code, months)
-
-
-def subtree_sql(connection, column: str, code: str) -> tuple[str, list]:
-    """`subtree_q` as SQL text and its parameters, for a quoted column holding a unit code."""
-    if connection.vendor == "sqlite":
-        return f"{column} >= %s AND {column} < %s", [code, code + "/"]
-    return f"({column} = %s OR {column}::text LIKE %s)", [code, connection.ops.prep_for_like_query(code + ".") + "%"]
 
 
 def _report_sums(code: str, months: list[datetime.date], length: int | None = None) -> list[dict]:

@@ -21,9 +21,8 @@ from django.db.models.functions import Substr
 
 from cadres import codes
 from cadres.indicators import COUNT_FIELDS, METHODS
-from cadres.models import Unit
+from cadres.models import Unit, subtree_sql
 from reports.models import COUNTED_STATUSES, DesaMonthSums, KabupatenMonthSums, MonthlyReport, ReportStatus
-from reports.numbers.rollup import subtree_sql
 
 DESA_LENGTH = codes.CODE_LENGTHS["desa"]
 KABUPATEN_LENGTH = codes.CODE_LENGTHS["kabupaten"]

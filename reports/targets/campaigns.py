@@ -26,11 +26,10 @@ from django.utils import timezone
 from cadres import access, codes
 from cadres.indicators import METHODS, percent
 from cadres.indicators import METHOD_LABELS
-from cadres.models import Unit
+from cadres.models import Unit, subtree_sql
 from cadres.periods import month_end, period_label
 from reports.models import COUNTED_STATUSES, Campaign, MonthlyReport
 from reports.numbers.register_month import RegisterTables
-from reports.numbers.rollup import subtree_sql
 
 SOURCES = ("reports", "register")
 KINDS = ("pb", "gc")  # new users, and switches into a method
